@@ -1,0 +1,190 @@
+import graphene
+from graphene.types.generic import GenericScalar
+
+from accounts import services, tokens
+from accounts.tokens import TokenPair
+from twofa.phone import phone_mask
+
+
+class UserType(graphene.ObjectType):
+    class Meta:
+        name = "User"
+        description = "A Pollstr user."
+
+    id = graphene.ID(required=True, description="The user's id.")
+    username = graphene.String(required=True, description="The name the user signs in with.")
+    email = graphene.String(description="The user's email address, if they gave one.")
+    two_factor = graphene.Field(
+        "twofa.schema.TwoFactorStatus",
+        required=True,
+        description="Whether two-factor authentication is on, and with which phone.",
+    )
+
+    @staticmethod
+    def resolve_email(user, info):
+        return user.email or None
+
+    @staticmethod
+    def resolve_two_factor(user, info):
+        return user
+
+
+class AuthTokensPayload(graphene.ObjectType):
+    token = graphene.String(
+        required=True, description="Access token (JWT) for 'Authorization: Bearer'."
+    )
+    refresh_token = graphene.String(required=True, description="Opaque token for `refreshToken`.")
+    payload = GenericScalar(required=True, description="The access token's claims, decoded.")
+    refresh_expires_in = graphene.Int(
+        required=True, description="When the refresh token expires, as a Unix time."
+    )
+
+    @classmethod
+    def from_pair(cls, pair: TokenPair) -> "AuthTokensPayload":
+        return cls(
+            token=pair.token,
+            refresh_token=pair.refresh_token,
+            payload=pair.payload,
+            refresh_expires_in=pair.refresh_expires_in,
+        )
+
+
+class TokenAuthPayload(graphene.ObjectType):
+    class Meta:
+        description = (
+            "The result of a password login: tokens for a user without 2FA, "
+            "or a challenge for the second step."
+        )
+
+    two_factor_required = graphene.Boolean(
+        required=True, description="True when a code was sent and `verifyToken` must follow."
+    )
+    token = graphene.String(description="Access token; null when 2FA is required.")
+    refresh_token = graphene.String(description="Refresh token; null when 2FA is required.")
+    payload = GenericScalar(description="The access token's claims; null when 2FA is required.")
+    refresh_expires_in = graphene.Int(
+        description="Refresh token expiry (Unix time); null when 2FA is required."
+    )
+    challenge = graphene.String(
+        description="Opaque, single-use handle for `verifyToken` and `resendCode`."
+    )
+    channel = graphene.Field("twofa.schema.ChannelEnum", description="How the code was sent.")
+    phone_number = graphene.String(description="The masked number the code went to.")
+    expires_in = graphene.Int(description="Seconds until the challenge expires.")
+    message = graphene.String(description="A sentence to show the user.")
+
+
+class RegisterPayload(graphene.ObjectType):
+    user = graphene.Field(UserType, required=True, description="The new user.")
+
+
+class RevokeTokenPayload(graphene.ObjectType):
+    revoked = graphene.Boolean(required=True, description="True once the refresh token is revoked.")
+
+
+class Register(graphene.Mutation):
+    class Meta:
+        description = "Create an account. Sign in with `tokenAuth` afterwards."
+
+    class Arguments:
+        username = graphene.String(required=True)
+        password = graphene.String(required=True)
+        email = graphene.String()
+
+    Output = RegisterPayload
+
+    @staticmethod
+    def mutate(root, info, username, password, email=None):
+        return RegisterPayload(
+            user=services.user_register(username=username, password=password, email=email)
+        )
+
+
+class TokenAuth(graphene.Mutation):
+    class Meta:
+        description = (
+            "Sign in with a password. Without 2FA this returns tokens; with 2FA it sends a "
+            "code and returns a challenge for `verifyToken`."
+        )
+
+    class Arguments:
+        username = graphene.String(required=True)
+        password = graphene.String(required=True)
+
+    Output = TokenAuthPayload
+
+    @staticmethod
+    def mutate(root, info, username, password):
+        result = services.login_start(info.context, username=username, password=password)
+        if result.tokens is not None:
+            pair = result.tokens
+            return TokenAuthPayload(
+                two_factor_required=False,
+                token=pair.token,
+                refresh_token=pair.refresh_token,
+                payload=pair.payload,
+                refresh_expires_in=pair.refresh_expires_in,
+            )
+        challenge = result.challenge.challenge
+        masked = phone_mask(challenge.phone_number)
+        return TokenAuthPayload(
+            two_factor_required=True,
+            challenge=result.challenge.token,
+            channel=challenge.channel,
+            phone_number=masked,
+            expires_in=challenge.expires_in,
+            message=f"A verification code was sent to {masked}.",
+        )
+
+
+class RefreshToken(graphene.Mutation):
+    class Meta:
+        description = (
+            "Swap a refresh token for a new token pair with the same authentication "
+            "methods. The old refresh token stops working."
+        )
+
+    class Arguments:
+        refresh_token = graphene.String(required=True)
+
+    Output = AuthTokensPayload
+
+    @staticmethod
+    def mutate(root, info, refresh_token):
+        return AuthTokensPayload.from_pair(tokens.token_refresh(refresh_token))
+
+
+class RevokeToken(graphene.Mutation):
+    class Meta:
+        description = "Revoke a refresh token (sign out)."
+
+    class Arguments:
+        refresh_token = graphene.String(required=True)
+
+    Output = RevokeTokenPayload
+
+    @staticmethod
+    def mutate(root, info, refresh_token):
+        tokens.token_revoke(refresh_token)
+        return RevokeTokenPayload(revoked=True)
+
+
+class Query(graphene.ObjectType):
+    me = graphene.Field(
+        UserType,
+        description=(
+            "The signed-in user; null without an Authorization header. "
+            "A bad or expired token answers UNAUTHENTICATED."
+        ),
+    )
+
+    @staticmethod
+    def resolve_me(root, info):
+        return info.context.auth.user
+
+
+class Mutation(graphene.ObjectType):
+    register = Register.Field()
+    token_auth = TokenAuth.Field()
+    refresh_token = RefreshToken.Field()
+    revoke_token = RevokeToken.Field()

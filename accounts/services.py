@@ -1,0 +1,73 @@
+"""Sign-up and the password step of login."""
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from accounts.exceptions import InvalidCredentials
+from accounts.models import User
+from accounts.tokens import AMR_PASSWORD, TokenPair, token_pair_issue
+from core.exceptions import BadUserInput
+from twofa.selectors import twofa_enabled
+from twofa.services import IssuedChallenge, login_challenge_start
+
+logger = logging.getLogger("accounts")
+
+
+def user_register(*, username: str, password: str, email: str | None = None) -> User:
+    username = (username or "").strip()
+    email = (email or "").strip()
+    errors: dict[str, list[str]] = {}
+    candidate = User(username=username, email=email)
+    try:
+        candidate.clean_fields(exclude=["password"])
+    except ValidationError as exc:
+        errors.update({field: list(messages) for field, messages in exc.message_dict.items()})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            errors.setdefault("email", []).extend(exc.messages)
+    if "username" not in errors and User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["A user with that username already exists."]
+    try:
+        validate_password(password or "", user=candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise BadUserInput("The account could not be created.", fields=errors)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=username, email=email, password=password)
+    except IntegrityError as exc:
+        # Lost a race with a sign-up for the same name.
+        raise BadUserInput(
+            "The account could not be created.",
+            fields={"username": ["A user with that username already exists."]},
+        ) from exc
+    logger.info("user registered: user=%s", user.pk)
+    return user
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """Either tokens (no 2FA) or a challenge whose code was just sent."""
+
+    tokens: TokenPair | None = None
+    challenge: IssuedChallenge | None = None
+
+
+def login_start(request, *, username: str, password: str) -> LoginResult:
+    # Django's ModelBackend hashes the password even for an unknown user, so the
+    # answer takes about as long whether or not the user exists.
+    user = authenticate(request, username=username or "", password=password or "")
+    if user is None:
+        raise InvalidCredentials()
+    if twofa_enabled(user):
+        return LoginResult(challenge=login_challenge_start(user))
+    return LoginResult(tokens=token_pair_issue(user, amr=[AMR_PASSWORD]))

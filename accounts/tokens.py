@@ -1,0 +1,145 @@
+"""Access and refresh tokens.
+
+Access tokens are JWTs signed and verified by django-graphql-jwt (algorithm
+pinned in settings.GRAPHQL_JWT), with two claims of ours:
+
+- `amr` (RFC 8176): "pwd" after a password, plus "sms", "tel", "otp" or "rec"
+  once a second factor was checked;
+- `auth_time`: Unix time of the last second-factor check, only when there was one.
+
+Refresh tokens are opaque random strings kept hashed in accounts.RefreshToken.
+"""
+
+import hashlib
+import secrets
+from calendar import timegm
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from graphql_jwt import exceptions as jwt_exceptions
+from graphql_jwt.settings import jwt_settings
+from graphql_jwt.utils import get_payload, get_user_by_payload
+
+from accounts.exceptions import InvalidRefreshToken, Unauthenticated
+from accounts.models import RefreshToken, User
+
+AMR_PASSWORD = "pwd"
+# Methods that count as a second factor.
+SECOND_FACTOR_METHODS = frozenset({"sms", "tel", "otp", "rec"})
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    token: str
+    refresh_token: str
+    payload: dict
+    refresh_expires_in: int  # Unix time, as django-graphql-jwt reports it
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _unix(moment: datetime) -> int:
+    return timegm(moment.utctimetuple())
+
+
+def _access_token_encode(
+    user: User, amr: list[str], auth_time: datetime | None
+) -> tuple[str, dict]:
+    payload = jwt_settings.JWT_PAYLOAD_HANDLER(user)
+    payload["amr"] = list(amr)
+    if auth_time is not None:
+        payload["auth_time"] = _unix(auth_time)
+    return jwt_settings.JWT_ENCODE_HANDLER(payload), payload
+
+
+def _pair_issue(
+    user: User, amr: list[str], auth_time: datetime | None, expires_at: datetime
+) -> TokenPair:
+    token, payload = _access_token_encode(user, amr, auth_time)
+    raw_refresh = secrets.token_urlsafe(32)
+    RefreshToken.objects.create(
+        user=user,
+        token_hash=_hash(raw_refresh),
+        amr=list(amr),
+        auth_time=auth_time,
+        expires_at=expires_at,
+    )
+    return TokenPair(token, raw_refresh, payload, _unix(expires_at))
+
+
+def token_pair_issue(user: User, *, amr: list[str], auth_time: datetime | None = None) -> TokenPair:
+    """Issue an access token and a new refresh token for a fresh login."""
+    expires_at = timezone.now() + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA
+    return _pair_issue(user, amr, auth_time, expires_at)
+
+
+def token_refresh(raw_refresh_token: str) -> TokenPair:
+    """Swap a refresh token for a new pair; the old refresh token stops working.
+
+    The new pair keeps the login's `amr`, `auth_time` and absolute expiry, so
+    refreshing never upgrades a login nor extends a session forever.
+    """
+    with transaction.atomic():
+        row = (
+            RefreshToken.objects.select_for_update()
+            .select_related("user")
+            .filter(token_hash=_hash(raw_refresh_token or ""))
+            .first()
+        )
+        now = timezone.now()
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
+            raise InvalidRefreshToken()
+        if not row.user.is_active:
+            raise InvalidRefreshToken()
+        row.revoked_at = now
+        row.save(update_fields=["revoked_at"])
+        return _pair_issue(row.user, row.amr, row.auth_time, row.expires_at)
+
+
+def token_revoke(raw_refresh_token: str) -> None:
+    revoked = RefreshToken.objects.filter(
+        token_hash=_hash(raw_refresh_token or ""), revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if not revoked:
+        raise InvalidRefreshToken()
+
+
+def refresh_tokens_revoke_all(user: User) -> int:
+    """Revoke every live refresh token of a user (password, phone or 2FA changed)."""
+    return RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@dataclass(frozen=True)
+class Claims:
+    amr: tuple[str, ...]
+    auth_time: int | None
+
+    @property
+    def second_factor_verified(self) -> bool:
+        return AMR_PASSWORD in self.amr and bool(SECOND_FACTOR_METHODS.intersection(self.amr))
+
+
+def access_token_authenticate(token: str) -> tuple[User, Claims]:
+    """The user and claims of a valid access token; Unauthenticated otherwise."""
+    try:
+        payload = get_payload(token)
+        user = get_user_by_payload(payload)
+    except jwt_exceptions.JSONWebTokenExpired as exc:
+        raise Unauthenticated("The token has expired.") from exc
+    except jwt_exceptions.JSONWebTokenError as exc:
+        raise Unauthenticated("The token is invalid.") from exc
+    if user is None:
+        raise Unauthenticated("The token is invalid.")
+    amr = payload.get("amr")
+    auth_time = payload.get("auth_time")
+    claims = Claims(
+        amr=tuple(m for m in amr if isinstance(m, str)) if isinstance(amr, list) else (),
+        auth_time=auth_time if isinstance(auth_time, int) else None,
+    )
+    return user, claims

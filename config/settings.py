@@ -1,0 +1,216 @@
+"""Pollstr settings.
+
+Everything a deployment changes comes from the environment. Every default is the
+safe one: DEBUG off, no GraphiQL, no introspection, and no server at all without
+a SECRET_KEY once DEBUG is off. The embedded defaults (SQLite, local-memory
+cache, console provider) need no credentials and are meant for development.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}.") from exc
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# --- Core ---------------------------------------------------------------------
+
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+            "value (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=1 for local development."
+        )
+    # Development only: DEBUG is on, so a throwaway key is acceptable.
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "graphene_django",
+    "accounts",
+    "twofa",
+    "polls",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Storage ------------------------------------------------------------------
+
+# DATABASE_URL, e.g. postgres://user@127.0.0.1:5432/pollstr; SQLite by default.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
+
+# REDIS_URL, e.g. redis://127.0.0.1:6379/0; local memory by default. Rate limits
+# and other shared counters live in this cache, so production needs Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pollstr"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication -----------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-graphql-jwt signs and verifies the access tokens; refresh tokens are
+# our own (accounts.RefreshToken), because the library's refresh drops custom
+# claims and leaves the old refresh token valid.
+GRAPHQL_JWT = {
+    "JWT_ALGORITHM": "HS256",
+    "JWT_VERIFY": True,
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_EXPIRATION_DELTA": timedelta(seconds=env_int("JWT_EXPIRATION_SECONDS", 300)),
+    "JWT_REFRESH_EXPIRATION_DELTA": timedelta(
+        seconds=env_int("JWT_REFRESH_EXPIRATION_SECONDS", 7 * 24 * 3600)
+    ),
+    "JWT_AUTH_HEADER_PREFIX": "Bearer",
+    "JWT_ISSUER": "pollstr",
+}
+
+# --- GraphQL ------------------------------------------------------------------
+
+# GraphiQL and schema introspection are turned on and off together.
+GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", DEBUG)
+
+GRAPHENE = {
+    "SCHEMA": "schema.schema.schema",
+    # Our view wraps nothing in a transaction: attempt counters must survive
+    # a mutation that answers with an error.
+    "ATOMIC_MUTATIONS": False,
+    "GRAPHIQL_HEADER_EDITOR_ENABLED": True,
+}
+
+# --- Two-factor authentication ---------------------------------------------------
+
+# Which provider sends and checks codes. Each name maps to one module in
+# twofa/providers/; adding a provider means adding a module and an entry here.
+TWOFA_PROVIDER = os.environ.get("TWOFA_PROVIDER", "console")
+TWOFA_PROVIDER_CLASSES = {
+    "console": "twofa.providers.console.ConsoleProvider",
+}
+# The console provider logs codes; it is refused with DEBUG off unless this is set.
+TWOFA_ALLOW_CONSOLE_PROVIDER = env_bool("TWOFA_ALLOW_CONSOLE_PROVIDER", False)
+# Optional file the console provider appends one JSON line per message to.
+TWOFA_CONSOLE_OUTBOX = os.environ.get("TWOFA_CONSOLE_OUTBOX", "")
+# Seconds a challenge (login or enrollment) stays usable.
+TWOFA_CHALLENGE_TTL = env_int("TWOFA_CHALLENGE_TTL", 600)
+# Wrong codes allowed per challenge before it is dead.
+TWOFA_MAX_ATTEMPTS = env_int("TWOFA_MAX_ATTEMPTS", 5)
+# Seconds since the last second-factor check within which step-up actions
+# (changing the phone, disabling 2FA) are allowed.
+TWOFA_STEP_UP_MAX_AGE = env_int("TWOFA_STEP_UP_MAX_AGE", 600)
+# Region for numbers written without a leading "+" (e.g. "US"); empty = "+" required.
+TWOFA_DEFAULT_REGION = os.environ.get("TWOFA_DEFAULT_REGION", "").upper() or None
+
+# --- Internationalisation and static files -------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Logging ------------------------------------------------------------------
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"level": "INFO"},
+        "twofa": {"level": LOG_LEVEL},
+        "accounts": {"level": LOG_LEVEL},
+        "schema": {"level": LOG_LEVEL},
+    },
+}

@@ -1,0 +1,89 @@
+import graphene
+
+from polls import selectors, services
+
+
+class ChoiceType(graphene.ObjectType):
+    class Meta:
+        name = "Choice"
+        description = "One answer of a poll."
+
+    id = graphene.ID(required=True, description="The choice's id; pass it to `vote`.")
+    text = graphene.String(required=True, description="The answer's text.")
+    votes = graphene.Int(required=True, description="How many users voted for this choice.")
+
+    @staticmethod
+    def resolve_votes(choice, info):
+        return choice.vote_count
+
+
+class PollType(graphene.ObjectType):
+    class Meta:
+        name = "Poll"
+        description = "A question with choices. Anyone may read; voting needs a 2FA-verified token."
+
+    id = graphene.ID(required=True, description="The poll's id.")
+    question = graphene.String(required=True, description="The question.")
+    published_at = graphene.DateTime(required=True, description="When the poll was published.")
+    choices = graphene.List(
+        graphene.NonNull(ChoiceType), required=True, description="The answers, in order."
+    )
+    total_votes = graphene.Int(required=True, description="How many users voted on this poll.")
+    my_vote = graphene.Field(
+        ChoiceType, description="The caller's choice; null if none or anonymous."
+    )
+
+    @staticmethod
+    def resolve_choices(poll, info):
+        return poll.choices.all()
+
+    @staticmethod
+    def resolve_my_vote(poll, info):
+        votes = getattr(poll, "my_votes", None)
+        if not votes:
+            return None
+        return next(c for c in poll.choices.all() if c.pk == votes[0].choice_id)
+
+
+class VotePayload(graphene.ObjectType):
+    poll = graphene.Field(PollType, required=True, description="The poll with updated counts.")
+
+
+class Vote(graphene.Mutation):
+    class Meta:
+        description = (
+            "Vote for a choice; voting again on the same poll moves the vote. "
+            "Needs a 2FA-verified token."
+        )
+
+    class Arguments:
+        choice_id = graphene.ID(required=True)
+
+    Output = VotePayload
+
+    @staticmethod
+    def mutate(root, info, choice_id):
+        user = info.context.auth.require_second_factor()
+        poll_id = services.vote_cast(user, choice_id)
+        return VotePayload(poll=selectors.poll_with_counts(poll_id, user=user))
+
+
+class Query(graphene.ObjectType):
+    polls = graphene.List(
+        graphene.NonNull(PollType), required=True, description="All polls, newest first."
+    )
+    poll = graphene.Field(
+        PollType, id=graphene.ID(required=True), description="One poll; null when unknown."
+    )
+
+    @staticmethod
+    def resolve_polls(root, info):
+        return selectors.polls_with_counts(user=info.context.auth.optional_user)
+
+    @staticmethod
+    def resolve_poll(root, info, id):
+        return selectors.poll_with_counts(id, user=info.context.auth.optional_user)
+
+
+class Mutation(graphene.ObjectType):
+    vote = Vote.Field()

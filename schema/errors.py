@@ -1,0 +1,113 @@
+"""The error-code table: every failure's `extensions.code` comes from here.
+
+Domain errors raised by services are mapped to codes by class, in one table;
+errors of the GraphQL machinery (parse, validation, variables) by the phase they
+come from. Anything else is INTERNAL_SERVER_ERROR, logged with its traceback
+and shown to the client without its text.
+"""
+
+import logging
+from enum import StrEnum
+
+from django.conf import settings
+from graphql import GraphQLError
+
+from accounts.exceptions import (
+    InvalidCredentials,
+    InvalidRefreshToken,
+    TwoFactorRequired,
+    Unauthenticated,
+)
+from core.exceptions import BadUserInput, DomainError, NotFound, RateLimited
+from twofa.exceptions import (
+    CodeExpired,
+    InvalidCode,
+    InvalidPhone,
+    ProviderUnavailable,
+    TooManyAttempts,
+)
+
+logger = logging.getLogger("schema")
+
+
+class ErrorCode(StrEnum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    TWO_FACTOR_REQUIRED = "TWO_FACTOR_REQUIRED"
+    INVALID_CODE = "INVALID_CODE"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    RATE_LIMITED = "RATE_LIMITED"
+    INVALID_PHONE = "INVALID_PHONE"
+    INVALID_REFRESH_TOKEN = "INVALID_REFRESH_TOKEN"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE"
+    BAD_REQUEST = "BAD_REQUEST"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+DOMAIN_ERROR_CODES: dict[type[DomainError], ErrorCode] = {
+    Unauthenticated: ErrorCode.UNAUTHENTICATED,
+    InvalidCredentials: ErrorCode.INVALID_CREDENTIALS,
+    TwoFactorRequired: ErrorCode.TWO_FACTOR_REQUIRED,
+    InvalidRefreshToken: ErrorCode.INVALID_REFRESH_TOKEN,
+    InvalidCode: ErrorCode.INVALID_CODE,
+    CodeExpired: ErrorCode.CODE_EXPIRED,
+    TooManyAttempts: ErrorCode.TOO_MANY_ATTEMPTS,
+    InvalidPhone: ErrorCode.INVALID_PHONE,
+    ProviderUnavailable: ErrorCode.PROVIDER_UNAVAILABLE,
+    RateLimited: ErrorCode.RATE_LIMITED,
+    BadUserInput: ErrorCode.BAD_USER_INPUT,
+    NotFound: ErrorCode.NOT_FOUND,
+}
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+def _domain_code(error: DomainError) -> ErrorCode | None:
+    for cls in type(error).__mro__:
+        if cls in DOMAIN_ERROR_CODES:
+            return DOMAIN_ERROR_CODES[cls]
+    return None
+
+
+def error_format(error: GraphQLError, *, code: ErrorCode | None = None) -> dict:
+    """The JSON of one GraphQL error, with `extensions.code`.
+
+    `code` is the phase's code for errors of the GraphQL machinery; errors
+    raised while resolving are classified by their original exception.
+    """
+    original = error.original_error
+    extensions: dict = {}
+    message = error.message
+    if isinstance(original, DomainError) and _domain_code(original):
+        code = _domain_code(original)
+        message = original.message
+        extensions.update(original.extensions)
+    elif original is not None or code is None:
+        code = ErrorCode.INTERNAL_SERVER_ERROR
+        logger.error(
+            "unexpected error at %s",
+            ".".join(str(p) for p in error.path or []) or "(request)",
+            exc_info=(type(original), original, original.__traceback__) if original else None,
+        )
+        message = (
+            f"{INTERNAL_MESSAGE} {original}" if settings.DEBUG and original else INTERNAL_MESSAGE
+        )
+    formatted = {"message": message}
+    if error.locations:
+        formatted["locations"] = [
+            {"line": loc.line, "column": loc.column} for loc in error.locations
+        ]
+    if error.path is not None:
+        formatted["path"] = list(error.path)
+    formatted["extensions"] = {"code": str(code), **extensions}
+    return formatted
+
+
+def request_error_format(code: ErrorCode, message: str) -> dict:
+    """An error about the HTTP request itself, before any GraphQL ran."""
+    return {"message": message, "extensions": {"code": str(code)}}

@@ -1,0 +1,73 @@
+from django.contrib import admin, messages
+
+from twofa.models import Challenge, PhoneNumber
+from twofa.phone import phone_mask
+from twofa.services import twofa_disable
+
+
+class PhoneNumberInline(admin.StackedInline):
+    model = PhoneNumber
+    can_delete = False
+    extra = 0
+    max_num = 0
+    fields = ("masked_number", "verified_at")
+    readonly_fields = ("masked_number", "verified_at")
+
+    @admin.display(description="Phone number")
+    def masked_number(self, obj):
+        return phone_mask(obj.number)
+
+
+@admin.action(description="Reset two-factor authentication (lost phone)")
+def reset_two_factor(modeladmin, request, queryset):
+    for user in queryset:
+        twofa_disable(user)
+    modeladmin.message_user(
+        request,
+        f"Two-factor authentication was reset for {queryset.count()} user(s). "
+        "They can sign in with their password and enroll a new phone.",
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "user",
+        "purpose",
+        "masked_number",
+        "channel",
+        "provider",
+        "status",
+        "attempts",
+        "created_at",
+        "expires_at",
+    )
+    list_filter = ("purpose", "status", "channel", "provider")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = (
+        "user",
+        "purpose",
+        "masked_number",
+        "channel",
+        "provider",
+        "status",
+        "attempts",
+        "created_at",
+        "last_sent_at",
+        "expires_at",
+        "completed_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="Phone number")
+    def masked_number(self, obj):
+        return phone_mask(obj.phone_number)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,63 @@
+"""System checks for the 2FA settings (`manage.py check`).
+
+The console provider check is also run at start-up by TwofaConfig.ready(),
+because gunicorn runs no system checks.
+"""
+
+import phonenumbers
+from django.conf import settings
+from django.core import checks
+
+from twofa.providers import provider_chain
+
+
+def console_provider_errors() -> list[checks.CheckMessage]:
+    if settings.DEBUG or settings.TWOFA_ALLOW_CONSOLE_PROVIDER:
+        return []
+    if "console" not in provider_chain():
+        return []
+    return [
+        checks.Error(
+            "The console 2FA provider writes codes to the log and is refused with DEBUG off.",
+            hint=(
+                "Set TWOFA_PROVIDER to a real provider, or set TWOFA_ALLOW_CONSOLE_PROVIDER=1 "
+                "for a benchmark or test run that must not send real messages."
+            ),
+            id="twofa.E001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security)
+def check_console_provider(app_configs, **kwargs):
+    return console_provider_errors()
+
+
+@checks.register()
+def check_twofa_settings(app_configs, **kwargs):
+    errors = []
+    chain = provider_chain()
+    if not chain:
+        errors.append(checks.Error("TWOFA_PROVIDER is empty.", id="twofa.E002"))
+    for name in chain:
+        if name not in settings.TWOFA_PROVIDER_CLASSES:
+            errors.append(
+                checks.Error(
+                    f"TWOFA_PROVIDER names an unknown provider {name!r}.",
+                    hint="Known providers: " + ", ".join(sorted(settings.TWOFA_PROVIDER_CLASSES)),
+                    id="twofa.E002",
+                )
+            )
+    region = settings.TWOFA_DEFAULT_REGION
+    if region and region not in phonenumbers.SUPPORTED_REGIONS:
+        errors.append(
+            checks.Error(
+                f"TWOFA_DEFAULT_REGION {region!r} is not a known region code.",
+                hint="Use a two-letter region code such as US or GB, or leave it empty.",
+                id="twofa.E003",
+            )
+        )
+    for name in ("TWOFA_CHALLENGE_TTL", "TWOFA_MAX_ATTEMPTS", "TWOFA_STEP_UP_MAX_AGE"):
+        if getattr(settings, name) <= 0:
+            errors.append(checks.Error(f"{name} must be a positive number.", id="twofa.E004"))
+    return errors

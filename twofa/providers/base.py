@@ -1,0 +1,28 @@
+"""The interface every code provider implements.
+
+A provider sends a code to a phone and later checks a code against what it
+sent. It keeps its own state: `start` returns a reference (an id at a remote
+service, or for local providers whatever they need to check the code later),
+which the caller stores with the challenge and hands back to `check`.
+
+Providers raise twofa.exceptions (InvalidPhone, ProviderUnavailable, ...), never
+their SDK's own errors, and never log a code, except the console provider,
+whose purpose is to show codes during development.
+"""
+
+from abc import ABC, abstractmethod
+
+
+class Provider(ABC):
+    name: str
+
+    @abstractmethod
+    def start(self, *, to: str, channel: str, purpose: str) -> str:
+        """Send a new code to `to` (E.164) by `channel` ("sms" or "call").
+
+        Returns the provider's reference to this verification.
+        """
+
+    @abstractmethod
+    def check(self, *, ref: str, to: str, code: str) -> bool:
+        """True if `code` is the one sent for `ref`; False for a wrong code."""
