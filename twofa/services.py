@@ -59,6 +59,7 @@ class IssuedChallenge:
 
 
 def _challenge_create(*, user: User, purpose: str, number: str, channel: str) -> IssuedChallenge:
+    channel = Channel(channel).value
     # Send first: if the provider fails, no challenge exists and nothing changed.
     provider, ref = _send(to=number, channel=channel, purpose=purpose)
     token = secrets.token_urlsafe(32)
@@ -177,7 +178,7 @@ def challenge_resend(token: str, *, channel: str | None = None) -> Challenge:
         raise TooManyAttempts()
     if challenge.status != Challenge.Status.PENDING or challenge.is_expired:
         raise CodeExpired()
-    channel = channel or challenge.channel
+    channel = Channel(channel or challenge.channel).value
     provider, ref = _send(to=challenge.phone_number, channel=channel, purpose=challenge.purpose)
     now = timezone.now()
     updated = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(

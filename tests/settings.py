@@ -1,0 +1,16 @@
+"""Settings for the test suite: production settings (DEBUG off) plus what tests need.
+
+The environment still wins, so the same suite runs on PostgreSQL and Redis with
+DATABASE_URL and REDIS_URL set.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key-not-for-any-deployment")
+# Tests read codes from the console outbox; DEBUG is off, so allow it explicitly.
+os.environ.setdefault("TWOFA_ALLOW_CONSOLE_PROVIDER", "1")
+
+from config.settings import *  # noqa: E402, F403
+
+# Password hashing is deliberately slow; tests that don't measure it use a fast hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
