@@ -65,7 +65,9 @@ class GraphQLView(GrapheneView):
             body, status = self._run(request, query, variables, operation_name)
         except RequestError as exc:
             response = JsonResponse(
-                {"errors": [request_error_format(exc.code, exc.message)]}, status=exc.status
+                {"errors": [request_error_format(exc.code, exc.message)]},
+                status=exc.status,
+                json_dumps_params={"separators": (",", ":")},
             )
             if exc.status == 405:
                 response["Allow"] = "GET, POST"
