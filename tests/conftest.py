@@ -11,11 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from polls.models import Choice, Poll
+from tests.documents import PASSWORD, PHONE, TOKEN_AUTH, VERIFY_TOKEN
 from twofa.models import PhoneNumber
-
-PASSWORD = "correct-horse-battery-staple"
-PHONE = "+14155552671"
-OTHER_PHONE = "+14155550123"
 
 
 @dataclass
@@ -114,22 +111,6 @@ def poll(db) -> Poll:
     for text in ("Tea", "Coffee", "Neither"):
         Choice.objects.create(poll=poll, text=text)
     return poll
-
-
-TOKEN_AUTH = """
-mutation($username: String!, $password: String!) {
-  tokenAuth(username: $username, password: $password) {
-    twoFactorRequired token refreshToken payload refreshExpiresIn
-    challenge channel phoneNumber expiresIn message
-  }
-}
-"""
-
-VERIFY_TOKEN = """
-mutation($challenge: String!, $code: String!) {
-  verifyToken(challenge: $challenge, code: $code) { token refreshToken payload refreshExpiresIn }
-}
-"""
 
 
 @pytest.fixture
