@@ -77,26 +77,28 @@ def _domain_code(error: DomainError) -> ErrorCode | None:
 def error_format(error: GraphQLError, *, code: ErrorCode | None = None) -> dict:
     """The JSON of one GraphQL error, with `extensions.code`.
 
-    `code` is the phase's code for errors of the GraphQL machinery; errors
-    raised while resolving are classified by their original exception.
+    `code` is the phase's code for errors of the GraphQL machinery (parse,
+    validation, variables); errors raised while resolving fields are
+    classified by their original exception.
     """
     original = error.original_error
     extensions: dict = {}
     message = error.message
-    if isinstance(original, DomainError) and _domain_code(original):
-        code = _domain_code(original)
-        message = original.message
-        extensions.update(original.extensions)
-    elif original is not None or code is None:
-        code = ErrorCode.INTERNAL_SERVER_ERROR
-        logger.error(
-            "unexpected error at %s",
-            ".".join(str(p) for p in error.path or []) or "(request)",
-            exc_info=(type(original), original, original.__traceback__) if original else None,
-        )
-        message = (
-            f"{INTERNAL_MESSAGE} {original}" if settings.DEBUG and original else INTERNAL_MESSAGE
-        )
+    if code is None:
+        code = _domain_code(original) if isinstance(original, DomainError) else None
+        if code is not None:
+            message = original.message
+            extensions.update(original.extensions)
+        else:
+            code = ErrorCode.INTERNAL_SERVER_ERROR
+            logger.error(
+                "unexpected error at %s",
+                ".".join(str(p) for p in error.path or []) or "(request)",
+                exc_info=(type(original), original, original.__traceback__) if original else None,
+            )
+            message = INTERNAL_MESSAGE
+            if settings.DEBUG and original is not None:
+                message = f"{INTERNAL_MESSAGE} {original}"
     formatted = {"message": message}
     if error.locations:
         formatted["locations"] = [

@@ -102,6 +102,8 @@ class GraphQLView(GrapheneView):
     def _body(request) -> dict:
         if request.method == "GET":
             return {}
+        if not request.body:
+            raise RequestError("The request body is empty. Send a JSON object with a 'query'.")
         content_type = request.content_type
         if content_type == "application/graphql":
             try:
@@ -112,8 +114,6 @@ class GraphQLView(GrapheneView):
             return request.POST.dict()
         if content_type != "application/json":
             raise RequestError("Send the request as application/json.", status=415)
-        if not request.body:
-            raise RequestError("The request body is empty. Send a JSON object with a 'query'.")
         try:
             data = json.loads(request.body)
         except (ValueError, RecursionError) as exc:
