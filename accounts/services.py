@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -13,6 +14,8 @@ from accounts.exceptions import InvalidCredentials
 from accounts.models import User
 from accounts.tokens import AMR_PASSWORD, TokenPair, token_pair_issue
 from core.exceptions import BadUserInput
+from core.http import client_ip
+from core.ratelimit import rate_limit_check, rate_limit_hit
 from twofa.selectors import twofa_enabled
 from twofa.services import IssuedChallenge, login_challenge_start
 
@@ -62,12 +65,32 @@ class LoginResult:
     challenge: IssuedChallenge | None = None
 
 
+def _login_limits(username: str, ip: str) -> list[tuple[str, str, int]]:
+    return [
+        (
+            "accounts.login.username",
+            username.strip().lower(),
+            settings.LOGIN_FAILURE_LIMIT_PER_USERNAME,
+        ),
+        ("accounts.login.ip", ip, settings.LOGIN_FAILURE_LIMIT_PER_IP),
+    ]
+
+
 def login_start(request, *, username: str, password: str) -> LoginResult:
+    """The password step. Failed logins are limited per username and per client IP."""
+    ip = client_ip(request)
+    username = username or ""
+    limits = [limit for limit in _login_limits(username, ip) if limit[1]]
+    for group, key, limit in limits:
+        rate_limit_check(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
     # Django's ModelBackend hashes the password even for an unknown user, so the
     # answer takes about as long whether or not the user exists.
-    user = authenticate(request, username=username or "", password=password or "")
+    user = authenticate(request, username=username, password=password or "")
     if user is None:
+        logger.info("login failed: ip=%s", ip or "-")
+        for group, key, limit in limits:
+            rate_limit_hit(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
         raise InvalidCredentials()
     if twofa_enabled(user):
-        return LoginResult(challenge=login_challenge_start(user))
+        return LoginResult(challenge=login_challenge_start(user, ip=ip))
     return LoginResult(tokens=token_pair_issue(user, amr=[AMR_PASSWORD]))

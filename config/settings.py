@@ -183,6 +183,32 @@ TWOFA_STEP_UP_MAX_AGE = env_int("TWOFA_STEP_UP_MAX_AGE", 600)
 # Region for numbers written without a leading "+" (e.g. "US"); empty = "+" required.
 TWOFA_DEFAULT_REGION = os.environ.get("TWOFA_DEFAULT_REGION", "").upper() or None
 
+# --- Abuse limits ---------------------------------------------------------------
+# Counted in the cache (Redis in production), so they hold across processes.
+# A limit of 0 turns that limit off.
+
+# Proxies in front of the app that append to X-Forwarded-For. 0: use
+# REMOTE_ADDR and ignore X-Forwarded-For, which any client can forge.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Codes sent (SMS or calls), per hour: per phone number, per user, per client IP.
+TWOFA_SEND_LIMIT_PER_PHONE = env_int("TWOFA_SEND_LIMIT_PER_PHONE", 5)
+TWOFA_SEND_LIMIT_PER_USER = env_int("TWOFA_SEND_LIMIT_PER_USER", 10)
+TWOFA_SEND_LIMIT_PER_IP = env_int("TWOFA_SEND_LIMIT_PER_IP", 20)
+TWOFA_SEND_LIMIT_WINDOW = env_int("TWOFA_SEND_LIMIT_WINDOW", 3600)
+# Seconds between two sends for one challenge (resendCode).
+TWOFA_RESEND_COOLDOWN = env_int("TWOFA_RESEND_COOLDOWN", 30)
+# After a challenge dies of too many wrong codes, the user waits this many
+# seconds before the next code is sent or checked, doubling with each dead
+# challenge in a day, up to TWOFA_BACKOFF_MAX.
+TWOFA_BACKOFF_BASE = env_int("TWOFA_BACKOFF_BASE", 60)
+TWOFA_BACKOFF_MAX = env_int("TWOFA_BACKOFF_MAX", 3600)
+
+# Failed password logins per window: per username and per client IP.
+LOGIN_FAILURE_LIMIT_PER_USERNAME = env_int("LOGIN_FAILURE_LIMIT_PER_USERNAME", 10)
+LOGIN_FAILURE_LIMIT_PER_IP = env_int("LOGIN_FAILURE_LIMIT_PER_IP", 50)
+LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
+
 # --- Internationalisation and static files -------------------------------------
 
 LANGUAGE_CODE = "en-us"

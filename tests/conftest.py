@@ -42,7 +42,9 @@ class GraphQLClient:
     def __init__(self, client: Client):
         self.client = client
 
-    def __call__(self, query, variables=None, *, token=None, headers=None) -> GraphQLResponse:
+    def __call__(
+        self, query, variables=None, *, token=None, headers=None, remote_addr="127.0.0.1"
+    ) -> GraphQLResponse:
         extra = dict(headers or {})
         if token:
             extra["Authorization"] = f"Bearer {token}"
@@ -50,7 +52,11 @@ class GraphQLClient:
         if variables is not None:
             payload["variables"] = variables
         response = self.client.post(
-            "/graphql", data=json.dumps(payload), content_type="application/json", headers=extra
+            "/graphql",
+            data=json.dumps(payload),
+            content_type="application/json",
+            headers=extra,
+            REMOTE_ADDR=remote_addr,
         )
         return GraphQLResponse(response.status_code, response.json())
 

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
-from twofa.models import Challenge, PhoneNumber
+from core.http import client_ip
+from twofa.models import AuditEvent, Challenge, PhoneNumber
 from twofa.phone import phone_mask
 from twofa.services import twofa_disable
 
@@ -21,7 +22,7 @@ class PhoneNumberInline(admin.StackedInline):
 @admin.action(description="Reset two-factor authentication (lost phone)")
 def reset_two_factor(modeladmin, request, queryset):
     for user in queryset:
-        twofa_disable(user)
+        twofa_disable(user, ip=client_ip(request), by_staff=True)
     modeladmin.message_user(
         request,
         f"Two-factor authentication was reset for {queryset.count()} user(s). "
@@ -70,4 +71,23 @@ class ChallengeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "user", "phone", "ip", "detail")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "ip")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "kind", "user", "phone", "ip", "detail")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

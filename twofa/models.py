@@ -71,3 +71,38 @@ class Challenge(models.Model):
     @property
     def expires_in(self) -> int:
         return max(0, int((self.expires_at - timezone.now()).total_seconds()))
+
+
+class AuditEvent(models.Model):
+    """One security-relevant 2FA event, kept for support and incident review."""
+
+    class Kind(models.TextChoices):
+        CODE_SENT = "code_sent", "Code sent"
+        CODE_VERIFIED = "code_verified", "Code verified"
+        WRONG_CODE = "wrong_code", "Wrong code"
+        LOCKED = "locked", "Challenge locked (too many wrong codes)"
+        ENROLLED = "enrolled", "Phone enrolled"
+        PHONE_CHANGED = "phone_changed", "Phone changed"
+        DISABLED = "disabled", "2FA disabled"
+        RESET = "reset", "2FA reset by staff"
+        RATE_LIMITED = "rate_limited", "Rate limited"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="twofa_audit_events",
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    phone = models.CharField(max_length=20, blank=True, help_text="Masked.")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M:%S}"

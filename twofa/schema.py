@@ -3,6 +3,7 @@ from django.conf import settings
 from graphene.types.generic import GenericScalar
 
 from accounts.schema import AuthTokensPayload, UserType
+from core.http import client_ip
 from twofa import services
 from twofa.models import Channel
 from twofa.phone import phone_mask
@@ -88,7 +89,9 @@ class VerifyToken(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, challenge, code):
-        return AuthTokensPayload.from_pair(services.login_challenge_verify(challenge, code))
+        return AuthTokensPayload.from_pair(
+            services.login_challenge_verify(challenge, code, ip=client_ip(info.context))
+        )
 
 
 class ResendCode(graphene.Mutation):
@@ -106,7 +109,9 @@ class ResendCode(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, challenge, channel=None):
-        sent = services.challenge_resend(challenge, channel=_channel(channel))
+        sent = services.challenge_resend(
+            challenge, channel=_channel(channel), ip=client_ip(info.context)
+        )
         return ResendCodePayload(sent=True, channel=sent.channel, expires_in=sent.expires_in)
 
 
@@ -126,7 +131,9 @@ class VerifyPhone(graphene.Mutation):
     @staticmethod
     def mutate(root, info, phone_number, channel=Channel.SMS.value):
         user = _require_enrollment_rights(info)
-        challenge = services.enrollment_start(user, phone_number, channel=_channel(channel))
+        challenge = services.enrollment_start(
+            user, phone_number, channel=_channel(channel), ip=client_ip(info.context)
+        )
         return VerifyPhonePayload(
             sent=True,
             phone_number=phone_mask(challenge.phone_number),
@@ -151,7 +158,7 @@ class RegisterPhone(graphene.Mutation):
     @staticmethod
     def mutate(root, info, phone_number, code):
         user = _require_enrollment_rights(info)
-        pair = services.enrollment_confirm(user, phone_number, code)
+        pair = services.enrollment_confirm(user, phone_number, code, ip=client_ip(info.context))
         user.refresh_from_db()
         return RegisterPhonePayload(
             user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
@@ -167,7 +174,7 @@ class DisableTwoFactor(graphene.Mutation):
     @staticmethod
     def mutate(root, info):
         user = info.context.auth.require_second_factor(max_age=settings.TWOFA_STEP_UP_MAX_AGE)
-        services.twofa_disable(user)
+        services.twofa_disable(user, ip=client_ip(info.context))
         user.refresh_from_db()
         return DisableTwoFactorPayload(user=user)
 

@@ -3,11 +3,11 @@
 Every code goes out and is checked through the provider service
 (twofa.providers); nothing here knows an SDK. Attempt counters are committed in
 their own short transactions before the answer is decided, so a caller that
-rolls back on error (ATOMIC_REQUESTS-style) cannot undo them.
+rolls back on error (ATOMIC_REQUESTS-style) cannot undo them. Every send is
+rate limited (twofa.limits) and every event audited (twofa.audit).
 """
 
 import hashlib
-import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,12 +19,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import TokenPair, refresh_tokens_revoke_all, token_pair_issue
+from core.exceptions import RateLimited
+from twofa import limits
+from twofa.audit import audit_record
 from twofa.exceptions import CodeExpired, InvalidCode, ProviderUnavailable, TooManyAttempts
-from twofa.models import Challenge, Channel, PhoneNumber
-from twofa.phone import phone_mask, phone_normalise
+from twofa.models import AuditEvent, Challenge, Channel, PhoneNumber
+from twofa.phone import phone_normalise
 from twofa.providers import provider_chain, provider_get
 
-logger = logging.getLogger("twofa")
+Kind = AuditEvent.Kind
 
 # The `amr` value (RFC 8176) that a code delivered by each channel proves.
 CHANNEL_AMR = {Channel.SMS: "sms", Channel.CALL: "tel"}
@@ -36,19 +39,52 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256((raw or "").encode()).hexdigest()
 
 
-def _send(*, to: str, channel: str, purpose: str) -> tuple[str, str]:
-    """Send a code through the first provider of the chain that is available.
+def _audited_limits(check, *, user: User, phone: str, ip: str, **detail) -> None:
+    """Run a limit check; record a refusal in the audit trail before it propagates."""
+    try:
+        check()
+    except RateLimited as exc:
+        audit_record(
+            Kind.RATE_LIMITED,
+            user=user,
+            phone=phone,
+            ip=ip,
+            retry_after=exc.extensions["retryAfter"],
+            **detail,
+        )
+        raise
+
+
+def _send(*, user: User, to: str, channel: str, purpose: str, ip: str) -> tuple[str, str]:
+    """Send a code through the first available provider of the chain, within the limits.
 
     Returns (provider name, provider reference).
     """
+    _audited_limits(
+        lambda: limits.send_allow(user=user, phone=to, ip=ip, purpose=purpose),
+        user=user,
+        phone=to,
+        ip=ip,
+        purpose=purpose,
+    )
     chain = provider_chain()
     for index, name in enumerate(chain):
         try:
-            return name, provider_get(name).start(to=to, channel=channel, purpose=purpose)
+            ref = provider_get(name).start(to=to, channel=channel, purpose=purpose)
         except ProviderUnavailable:
             if index == len(chain) - 1:
                 raise
-            logger.warning("provider %s unavailable, failing over to %s", name, chain[index + 1])
+            continue
+        audit_record(
+            Kind.CODE_SENT,
+            user=user,
+            phone=to,
+            ip=ip,
+            purpose=purpose,
+            channel=channel,
+            provider=name,
+        )
+        return name, ref
     raise ProviderUnavailable()
 
 
@@ -58,10 +94,12 @@ class IssuedChallenge:
     token: str  # the opaque string the client sends back; we keep only its hash
 
 
-def _challenge_create(*, user: User, purpose: str, number: str, channel: str) -> IssuedChallenge:
+def _challenge_create(
+    *, user: User, purpose: str, number: str, channel: str, ip: str
+) -> IssuedChallenge:
     channel = Channel(channel).value
     # Send first: if the provider fails, no challenge exists and nothing changed.
-    provider, ref = _send(to=number, channel=channel, purpose=purpose)
+    provider, ref = _send(user=user, to=number, channel=channel, purpose=purpose, ip=ip)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -79,31 +117,32 @@ def _challenge_create(*, user: User, purpose: str, number: str, channel: str) ->
             last_sent_at=now,
             expires_at=now + timedelta(seconds=settings.TWOFA_CHALLENGE_TTL),
         )
-    logger.info(
-        "code sent: user=%s purpose=%s channel=%s to=%s provider=%s",
-        user.pk,
-        purpose,
-        channel,
-        phone_mask(number),
-        provider,
-    )
     return IssuedChallenge(challenge, token)
 
 
-def _challenge_check(challenge: Challenge, code: str) -> Challenge:
+def _challenge_ensure_live(challenge: Challenge) -> None:
+    if challenge.status == Challenge.Status.FAILED:
+        raise TooManyAttempts()
+    if challenge.status != Challenge.Status.PENDING or challenge.is_expired:
+        raise CodeExpired()
+
+
+def _challenge_check(challenge: Challenge, code: str, *, ip: str) -> Challenge:
     """Check a code against a challenge, counting the attempt first.
 
     The attempt is reserved under a row lock before the code is evaluated, so
     however many requests race, at most TWOFA_MAX_ATTEMPTS codes are ever
     evaluated for one challenge.
     """
+    user = challenge.user
+    _challenge_ensure_live(challenge)
+    _audited_limits(
+        lambda: limits.backoff_check(user), user=user, phone=challenge.phone_number, ip=ip
+    )
     max_attempts = settings.TWOFA_MAX_ATTEMPTS
     with transaction.atomic():
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
-        if locked.status == Challenge.Status.FAILED:
-            raise TooManyAttempts()
-        if locked.status != Challenge.Status.PENDING or locked.is_expired:
-            raise CodeExpired()
+        _challenge_ensure_live(locked)
         if locked.attempts >= max_attempts:
             raise TooManyAttempts()
         locked.attempts += 1
@@ -111,9 +150,8 @@ def _challenge_check(challenge: Challenge, code: str) -> Challenge:
 
     code = re.sub(r"[\s-]", "", code or "")
     provider = provider_get(locked.provider)
-    if _CODE_RE.match(code) and provider.check(
-        ref=locked.provider_ref, to=locked.phone_number, code=code
-    ):
+    phone = locked.phone_number
+    if _CODE_RE.match(code) and provider.check(ref=locked.provider_ref, to=phone, code=code):
         # Only the request that moves the challenge out of PENDING wins; a
         # resend in between changed provider_ref, so the old code loses too.
         won = Challenge.objects.filter(
@@ -122,17 +160,26 @@ def _challenge_check(challenge: Challenge, code: str) -> Challenge:
         if not won:
             raise CodeExpired()
         locked.status = Challenge.Status.VERIFIED
-        logger.info("code verified: user=%s purpose=%s", locked.user_id, locked.purpose)
+        audit_record(Kind.CODE_VERIFIED, user=user, phone=phone, ip=ip, purpose=locked.purpose)
         return locked
 
     attempts_left = max_attempts - locked.attempts
+    audit_record(
+        Kind.WRONG_CODE,
+        user=user,
+        phone=phone,
+        ip=ip,
+        purpose=locked.purpose,
+        attempts_left=attempts_left,
+    )
     if attempts_left <= 0:
         Challenge.objects.filter(pk=locked.pk, status=Challenge.Status.PENDING).update(
             status=Challenge.Status.FAILED, completed_at=timezone.now()
         )
-        logger.warning("challenge locked: user=%s purpose=%s", locked.user_id, locked.purpose)
-    else:
-        logger.info("wrong code: user=%s purpose=%s", locked.user_id, locked.purpose)
+        backoff = limits.backoff_start(user)
+        audit_record(
+            Kind.LOCKED, user=user, phone=phone, ip=ip, purpose=locked.purpose, backoff=backoff
+        )
     raise InvalidCode(attempts_left=attempts_left)
 
 
@@ -150,17 +197,20 @@ def _login_challenge_get(token: str) -> Challenge:
 # --- Login ----------------------------------------------------------------------
 
 
-def login_challenge_start(user: User, *, channel: str = Channel.SMS) -> IssuedChallenge:
+def login_challenge_start(
+    user: User, *, ip: str = "", channel: str = Channel.SMS
+) -> IssuedChallenge:
     """Send a login code to the user's verified phone."""
     phone = PhoneNumber.objects.get(user=user)
+    _audited_limits(lambda: limits.backoff_check(user), user=user, phone=phone.number, ip=ip)
     return _challenge_create(
-        user=user, purpose=Challenge.Purpose.LOGIN, number=phone.number, channel=channel
+        user=user, purpose=Challenge.Purpose.LOGIN, number=phone.number, channel=channel, ip=ip
     )
 
 
-def login_challenge_verify(token: str, code: str) -> TokenPair:
+def login_challenge_verify(token: str, code: str, *, ip: str = "") -> TokenPair:
     """Finish a 2FA login: a right code turns the challenge into a token pair."""
-    challenge = _challenge_check(_login_challenge_get(token), code)
+    challenge = _challenge_check(_login_challenge_get(token), code, ip=ip)
     return token_pair_issue(
         challenge.user,
         amr=["pwd", CHANNEL_AMR[challenge.channel]],
@@ -168,47 +218,66 @@ def login_challenge_verify(token: str, code: str) -> TokenPair:
     )
 
 
-def challenge_resend(token: str, *, channel: str | None = None) -> Challenge:
+def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") -> Challenge:
     """Send a new code for a pending login challenge.
 
-    The previous code stops working; the attempt count and expiry stay.
+    The previous code stops working; the attempt count and expiry stay. Sends
+    for one challenge are at least TWOFA_RESEND_COOLDOWN seconds apart.
     """
     challenge = _login_challenge_get(token)
-    if challenge.status == Challenge.Status.FAILED:
-        raise TooManyAttempts()
-    if challenge.status != Challenge.Status.PENDING or challenge.is_expired:
-        raise CodeExpired()
+    _challenge_ensure_live(challenge)
     channel = Channel(channel or challenge.channel).value
-    provider, ref = _send(to=challenge.phone_number, channel=channel, purpose=challenge.purpose)
     now = timezone.now()
+    cooldown = timedelta(seconds=settings.TWOFA_RESEND_COOLDOWN)
+    # Claim the send slot atomically: of concurrent resends, one goes out.
+    claimed = Challenge.objects.filter(
+        pk=challenge.pk, status=Challenge.Status.PENDING, last_sent_at__lte=now - cooldown
+    ).update(last_sent_at=now)
+    if not claimed:
+        challenge.refresh_from_db(fields=["last_sent_at"])
+        wait = cooldown - (now - challenge.last_sent_at)
+        exc = RateLimited(
+            "Wait before requesting another code.", retry_after=int(wait.total_seconds()) + 1
+        )
+        audit_record(
+            Kind.RATE_LIMITED,
+            user=challenge.user,
+            phone=challenge.phone_number,
+            ip=ip,
+            limit="resend_cooldown",
+            retry_after=exc.extensions["retryAfter"],
+        )
+        raise exc
+    provider, ref = _send(
+        user=challenge.user,
+        to=challenge.phone_number,
+        channel=channel,
+        purpose=challenge.purpose,
+        ip=ip,
+    )
     updated = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(
-        provider=provider, provider_ref=ref, channel=channel, last_sent_at=now
+        provider=provider, provider_ref=ref, channel=channel
     )
     if not updated:
         raise CodeExpired()
     challenge.refresh_from_db()
-    logger.info(
-        "code resent: user=%s channel=%s to=%s provider=%s",
-        challenge.user_id,
-        channel,
-        phone_mask(challenge.phone_number),
-        provider,
-    )
     return challenge
 
 
 # --- Enrollment -----------------------------------------------------------------
 
 
-def enrollment_start(user: User, raw_number: str, *, channel: str = Channel.SMS) -> Challenge:
+def enrollment_start(
+    user: User, raw_number: str, *, channel: str = Channel.SMS, ip: str = ""
+) -> Challenge:
     """Send an enrollment code to a new number; earlier pending enrollments end."""
     number = phone_normalise(raw_number)
     return _challenge_create(
-        user=user, purpose=Challenge.Purpose.ENROLL, number=number, channel=channel
+        user=user, purpose=Challenge.Purpose.ENROLL, number=number, channel=channel, ip=ip
     ).challenge
 
 
-def enrollment_confirm(user: User, raw_number: str, code: str) -> TokenPair:
+def enrollment_confirm(user: User, raw_number: str, code: str, *, ip: str = "") -> TokenPair:
     """Check an enrollment code; on success the number is the user's 2FA phone.
 
     Returns a fresh 2FA-verified token pair. Other sessions' refresh tokens are
@@ -216,7 +285,8 @@ def enrollment_confirm(user: User, raw_number: str, code: str) -> TokenPair:
     """
     number = phone_normalise(raw_number)
     challenge = (
-        Challenge.objects.filter(
+        Challenge.objects.select_related("user")
+        .filter(
             user=user,
             purpose=Challenge.Purpose.ENROLL,
             phone_number=number,
@@ -227,7 +297,7 @@ def enrollment_confirm(user: User, raw_number: str, code: str) -> TokenPair:
     )
     if challenge is None:
         raise CodeExpired()
-    challenge = _challenge_check(challenge, code)
+    challenge = _challenge_check(challenge, code, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         _, created = PhoneNumber.objects.update_or_create(
@@ -235,22 +305,24 @@ def enrollment_confirm(user: User, raw_number: str, code: str) -> TokenPair:
         )
         refresh_tokens_revoke_all(user)
         tokens = token_pair_issue(user, amr=["pwd", CHANNEL_AMR[challenge.channel]], auth_time=now)
-    logger.info(
-        "%s: user=%s to=%s",
-        "phone enrolled" if created else "phone changed",
-        user.pk,
-        phone_mask(number),
-    )
+    audit_record(Kind.ENROLLED if created else Kind.PHONE_CHANGED, user=user, phone=number, ip=ip)
     return tokens
 
 
-def twofa_disable(user: User) -> None:
+def twofa_disable(user: User, *, ip: str = "", by_staff: bool = False) -> None:
     """Turn 2FA off: forget the phone, end pending challenges, revoke refresh tokens."""
     now = timezone.now()
     with transaction.atomic():
+        phone = PhoneNumber.objects.filter(user=user).first()
         PhoneNumber.objects.filter(user=user).delete()
         Challenge.objects.filter(user=user, status=Challenge.Status.PENDING).update(
             status=Challenge.Status.REPLACED, completed_at=now
         )
         refresh_tokens_revoke_all(user)
-    logger.info("2fa disabled: user=%s", user.pk)
+    limits.backoff_clear(user)
+    audit_record(
+        Kind.RESET if by_staff else Kind.DISABLED,
+        user=user,
+        phone=phone.number if phone else "",
+        ip=ip,
+    )

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import RefreshToken
@@ -21,6 +22,11 @@ def start_login(gql, username="alice"):
     result = gql(TOKEN_AUTH, {"username": username, "password": PASSWORD})
     assert not result.errors, result.body
     return result.data["tokenAuth"]
+
+
+def cooldown_passes():
+    """Let the resend cooldown run out, as if 31 seconds had passed."""
+    Challenge.objects.update(last_sent_at=F("last_sent_at") - timedelta(seconds=31))
 
 
 def wrong(code: str) -> str:
@@ -156,6 +162,8 @@ def test_resend_sends_a_new_code_and_the_old_one_stops_working(gql, user_2fa, ou
     started = start_login(gql)
     old_code = outbox.last_code()
 
+    cooldown_passes()
+
     result = gql(RESEND, {"challenge": started["challenge"]})
     assert result.data["resendCode"]["sent"] is True
     assert result.data["resendCode"]["channel"] == "SMS"
@@ -176,6 +184,8 @@ def test_resend_keeps_the_attempt_count_and_expiry(gql, user_2fa, outbox):
         gql(VERIFY_TOKEN, {"challenge": started["challenge"], "code": wrong(code)})
     expires_at = Challenge.objects.get().expires_at
 
+    cooldown_passes()
+
     resent = gql(RESEND, {"challenge": started["challenge"]}).data["resendCode"]
     assert resent["expiresIn"] <= started["expiresIn"]
     assert Challenge.objects.get().expires_at == expires_at
@@ -188,6 +198,8 @@ def test_resend_keeps_the_attempt_count_and_expiry(gql, user_2fa, outbox):
 
 def test_resend_by_voice_call_gives_a_tel_login(gql, user_2fa, outbox):
     started = start_login(gql)
+
+    cooldown_passes()
 
     result = gql(RESEND, {"challenge": started["challenge"], "channel": "CALL"})
     assert result.data["resendCode"]["channel"] == "CALL"

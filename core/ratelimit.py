@@ -1,0 +1,41 @@
+"""Rate limits kept in Django's cache (Redis in production, shared by all processes).
+
+django-ratelimit does the counting: an atomic add/incr per key and fixed
+window, with keys hashed so no phone number or username is stored in the cache.
+"""
+
+from django_ratelimit.core import get_usage
+
+from core.exceptions import RateLimited
+
+
+def rate_limit_hit(group: str, key: str, *, limit: int, period: int) -> None:
+    """Count one event for `key`; RateLimited if it is over `limit` per `period` seconds.
+
+    A limit of 0 turns the check off. The event is counted even when refused,
+    so hammering a limit does not help.
+    """
+    _usage(group, key, limit=limit, period=period, increment=True)
+
+
+def rate_limit_check(group: str, key: str, *, limit: int, period: int) -> None:
+    """RateLimited if `key` is already over its limit; counts nothing."""
+    _usage(group, key, limit=limit, period=period, increment=False, at_limit=True)
+
+
+def _usage(group, key, *, limit, period, increment, at_limit=False) -> None:
+    if limit <= 0:
+        return
+    usage = get_usage(
+        None,
+        group=group,
+        key=lambda _group, _request: key,
+        rate=(limit, period),
+        increment=increment,
+    )
+    if usage is None:
+        return
+    over = usage["count"] >= limit if at_limit else usage["should_limit"]
+    if over or usage["limit"] == 0:  # limit 0 from get_usage: the cache failed; fail closed
+        time_left = usage["time_left"]
+        raise RateLimited(retry_after=time_left if time_left > 0 else period)

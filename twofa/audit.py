@@ -1,0 +1,35 @@
+"""The 2FA audit trail: every event is stored (twofa.AuditEvent) and logged.
+
+Phone numbers are stored and logged masked; codes never appear here.
+"""
+
+import ipaddress
+import logging
+
+from twofa.models import AuditEvent
+from twofa.phone import phone_mask
+
+logger = logging.getLogger("twofa.audit")
+
+
+def _ip_or_none(ip: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        return None
+
+
+def audit_record(kind: str, *, user=None, phone: str = "", ip: str = "", **detail) -> AuditEvent:
+    masked = phone_mask(phone) if phone else ""
+    event = AuditEvent.objects.create(
+        user=user, kind=kind, phone=masked, ip=_ip_or_none(ip), detail=detail
+    )
+    logger.info(
+        "%s user=%s phone=%s ip=%s %s",
+        kind,
+        getattr(user, "pk", None),
+        masked or "-",
+        ip or "-",
+        " ".join(f"{k}={v}" for k, v in sorted(detail.items())),
+    )
+    return event

@@ -1,0 +1,64 @@
+"""Limits on sending and checking codes, shared by all processes through the cache.
+
+- sends per phone number, per user and per client IP, per window (against SMS
+  pumping and running up a bill);
+- a back-off per user after a challenge dies of too many wrong codes, doubling
+  with each one in a day (against spreading guesses over many challenges).
+
+The resend cooldown per challenge lives on the challenge row itself
+(services.challenge_resend), and the attempt limit per challenge too.
+"""
+
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.models import User
+from core.exceptions import RateLimited
+from core.ratelimit import rate_limit_hit
+
+_DAY = 24 * 3600
+
+
+def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
+    """Count one send; RateLimited if any limit is exceeded."""
+    window = settings.TWOFA_SEND_LIMIT_WINDOW
+    rate_limit_hit(
+        "twofa.send.phone", phone, limit=settings.TWOFA_SEND_LIMIT_PER_PHONE, period=window
+    )
+    rate_limit_hit(
+        "twofa.send.user", str(user.pk), limit=settings.TWOFA_SEND_LIMIT_PER_USER, period=window
+    )
+    if ip:
+        rate_limit_hit("twofa.send.ip", ip, limit=settings.TWOFA_SEND_LIMIT_PER_IP, period=window)
+
+
+def _keys(user: User) -> tuple[str, str]:
+    return f"twofa:dead-challenges:{user.pk}", f"twofa:backoff-until:{user.pk}"
+
+
+def backoff_start(user: User) -> int:
+    """A challenge of this user just died: start (or lengthen) the back-off. Returns seconds."""
+    if settings.TWOFA_BACKOFF_BASE <= 0:
+        return 0
+    count_key, until_key = _keys(user)
+    cache.add(count_key, 0, _DAY)
+    dead = cache.incr(count_key)
+    seconds = min(settings.TWOFA_BACKOFF_BASE * 2 ** (dead - 1), settings.TWOFA_BACKOFF_MAX)
+    cache.set(until_key, time.time() + seconds, seconds)
+    return seconds
+
+
+def backoff_check(user: User) -> None:
+    until = cache.get(_keys(user)[1])
+    if until is not None and until > time.time():
+        raise RateLimited(
+            "Too many wrong codes. Wait before trying again.",
+            retry_after=math.ceil(until - time.time()),
+        )
+
+
+def backoff_clear(user: User) -> None:
+    cache.delete_many(list(_keys(user)))
