@@ -153,6 +153,16 @@ GRAPHQL_JWT = {
 # GraphiQL and schema introspection are turned on and off together.
 GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", DEBUG)
 
+# Limits on one request and one document (QUERY_TOO_COMPLEX beyond them; 0 = no limit
+# for depth, fields and aliases).
+GRAPHQL_MAX_DOCUMENT_LENGTH = env_int("GRAPHQL_MAX_DOCUMENT_LENGTH", 20_000)
+GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 2_000)
+GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
+GRAPHQL_MAX_FIELDS = env_int("GRAPHQL_MAX_FIELDS", 200)
+GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 10)
+# Largest request body Django reads (413 beyond it).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 256 * 1024)
+
 GRAPHENE = {
     "SCHEMA": "schema.schema.schema",
     # Our view wraps nothing in a transaction: attempt counters must survive

@@ -12,6 +12,7 @@ graphene-django's view is kept for GraphiQL; the request path is ours so that:
 import json
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -30,6 +31,12 @@ from graphql import (
 
 from accounts.auth import RequestAuth
 from schema.errors import ErrorCode, error_format, request_error_format
+from schema.validation import (
+    ComplexityLimitRule,
+    QueryTooComplex,
+    StorableTextRule,
+    variables_are_storable,
+)
 
 
 class RequestError(Exception):
@@ -102,12 +109,16 @@ class GraphQLView(GrapheneView):
     def _body(request) -> dict:
         if request.method == "GET":
             return {}
-        if not request.body:
+        try:
+            body = request.body
+        except RequestDataTooBig as exc:
+            raise RequestError("The request body is too large.", status=413) from exc
+        if not body:
             raise RequestError("The request body is empty. Send a JSON object with a 'query'.")
         content_type = request.content_type
         if content_type == "application/graphql":
             try:
-                return {"query": request.body.decode("utf-8")}
+                return {"query": body.decode("utf-8")}
             except UnicodeDecodeError as exc:
                 raise RequestError("The body is not valid UTF-8.") from exc
         if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -115,7 +126,7 @@ class GraphQLView(GrapheneView):
         if content_type != "application/json":
             raise RequestError("Send the request as application/json.", status=415)
         try:
-            data = json.loads(request.body)
+            data = json.loads(body)
         except (ValueError, RecursionError) as exc:
             raise RequestError("The request body is not valid JSON.") from exc
         if isinstance(data, list):
@@ -144,13 +155,26 @@ class GraphQLView(GrapheneView):
             raise RequestError("'variables' must be a JSON object.")
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError("'operationName' must be a string.")
+        if variables and not variables_are_storable(variables):
+            raise RequestError(
+                "Variables must not contain NUL characters or lone surrogates.",
+                code=ErrorCode.BAD_USER_INPUT,
+            )
         return query, variables, operation_name or None
 
     def _run(self, request, query, variables, operation_name) -> tuple[dict, int]:
+        if len(query) > settings.GRAPHQL_MAX_DOCUMENT_LENGTH:
+            error = QueryTooComplex(
+                f"The document is longer than {settings.GRAPHQL_MAX_DOCUMENT_LENGTH} characters."
+            )
+            return {"errors": [error_format(error, code=ErrorCode.QUERY_TOO_COMPLEX)]}, 400
         try:
-            document = parse(query)
+            document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
         except GraphQLError as exc:
-            return {"errors": [error_format(exc, code=ErrorCode.GRAPHQL_PARSE_FAILED)]}, 400
+            # graphql-core aborts a document with too many tokens with a syntax error.
+            too_many = "Parsing aborted" in exc.message
+            code = ErrorCode.QUERY_TOO_COMPLEX if too_many else ErrorCode.GRAPHQL_PARSE_FAILED
+            return {"errors": [error_format(exc, code=code)]}, 400
 
         operation = get_operation_ast(document, operation_name)
         if (
@@ -161,16 +185,12 @@ class GraphQLView(GrapheneView):
             raise RequestError("Mutations must be sent with POST.", status=405)
 
         schema = self.schema.graphql_schema
-        rules = list(specified_rules)
+        rules = [*specified_rules, ComplexityLimitRule, StorableTextRule]
         if not settings.GRAPHIQL_ENABLED:
             rules.append(NoSchemaIntrospectionCustomRule)
         errors = validate(schema, document, rules)
         if errors:
-            return {
-                "errors": [
-                    error_format(e, code=ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors
-                ]
-            }, 400
+            return {"errors": [_validation_error_format(e) for e in errors]}, 400
 
         result = execute(
             schema,
@@ -195,3 +215,9 @@ class GraphQLView(GrapheneView):
             body["errors"] = [error_format(e) for e in result.errors]
         body["data"] = result.data
         return body, 200
+
+
+def _validation_error_format(error: GraphQLError) -> dict:
+    if isinstance(error, QueryTooComplex):
+        return error_format(error, code=ErrorCode.QUERY_TOO_COMPLEX)
+    return error_format(error, code=ErrorCode.GRAPHQL_VALIDATION_FAILED)

@@ -1,0 +1,126 @@
+"""Limits on what one GraphQL document may ask for.
+
+Depth, the number of fields and the number of aliases are counted per
+operation with fragments expanded (each fragment counted once and multiplied by
+its uses, so a "fragment bomb" can't hide its size). Introspection fields are
+not counted: they are gated by GRAPHIQL_ENABLED instead, and GraphiQL's own
+introspection query is deep by nature. Aliases are capped low because they
+turn one request into many operations (a login brute force in one POST).
+"""
+
+from django.conf import settings
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    StringValueNode,
+    ValidationRule,
+)
+
+INTROSPECTION_FIELDS = {"__schema", "__type"}
+
+
+class QueryTooComplex(GraphQLError):
+    """A document over one of the limits; answered as QUERY_TOO_COMPLEX."""
+
+
+class _Size:
+    __slots__ = ("depth", "fields", "aliases")
+
+    def __init__(self, depth=0, fields=0, aliases=0):
+        self.depth, self.fields, self.aliases = depth, fields, aliases
+
+
+class ComplexityLimitRule(ValidationRule):
+    def __init__(self, context):
+        super().__init__(context)
+        self._fragments: dict[str, _Size] = {}
+        self._in_progress: set[str] = set()
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args):
+        size = self._measure(node.selection_set)
+        limits = (
+            ("depth", size.depth, settings.GRAPHQL_MAX_DEPTH),
+            ("fields", size.fields, settings.GRAPHQL_MAX_FIELDS),
+            ("aliases", size.aliases, settings.GRAPHQL_MAX_ALIASES),
+        )
+        for what, value, limit in limits:
+            if limit and value > limit:
+                self.report_error(
+                    QueryTooComplex(
+                        f"The operation has {value} {what}; at most {limit} are allowed.",
+                        node,
+                    )
+                )
+        return self.SKIP
+
+    def _measure(self, selection_set: SelectionSetNode | None) -> _Size:
+        total = _Size()
+        if selection_set is None:
+            return total
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value in INTROSPECTION_FIELDS:
+                    continue
+                inner = self._measure(selection.selection_set)
+                total.depth = max(total.depth, inner.depth + 1)
+                total.fields += inner.fields + 1
+                total.aliases += inner.aliases + (1 if selection.alias else 0)
+            else:
+                if isinstance(selection, InlineFragmentNode):
+                    inner = self._measure(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    inner = self._fragment(selection.name.value)
+                else:
+                    continue
+                total.depth = max(total.depth, inner.depth)
+                total.fields += inner.fields
+                total.aliases += inner.aliases
+        return total
+
+    def _fragment(self, name: str) -> _Size:
+        if name in self._fragments:
+            return self._fragments[name]
+        fragment = self.context.get_fragment(name)
+        if fragment is None or name in self._in_progress:
+            # Unknown or cyclic fragments are reported by the standard rules.
+            return _Size()
+        self._in_progress.add(name)
+        size = self._measure(fragment.selection_set)
+        self._in_progress.discard(name)
+        self._fragments[name] = size
+        return size
+
+
+def text_is_storable(value: str) -> bool:
+    """False for text no database can store: NUL characters or lone surrogates."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def variables_are_storable(value) -> bool:
+    if isinstance(value, str):
+        return text_is_storable(value)
+    if isinstance(value, dict):
+        return all(text_is_storable(k) and variables_are_storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(variables_are_storable(v) for v in value)
+    return True
+
+
+class StorableTextRule(ValidationRule):
+    """String literals in the document must be text a database can store."""
+
+    def enter_string_value(self, node: StringValueNode, *_args):
+        if not text_is_storable(node.value):
+            self.report_error(
+                GraphQLError("Strings must not contain NUL characters or lone surrogates.", node)
+            )

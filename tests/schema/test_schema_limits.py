@@ -1,0 +1,111 @@
+"""One request can't ask for too much: depth, fields, aliases, tokens and size are capped."""
+
+import json
+
+import pytest
+
+from tests.documents import PASSWORD, TOKEN_AUTH
+
+
+def test_deep_documents_are_too_complex(gql, db, settings):
+    settings.GRAPHQL_MAX_DEPTH = 2
+    assert gql("{ polls { id } }").data == {"polls": []}
+
+    for query in (
+        "{ polls { choices { id } } }",
+        "{ polls { ...P } } fragment P on Poll { choices { id } }",
+        "{ polls { ... on Poll { choices { id } } } }",
+    ):
+        result = gql(query)
+        assert result.status == 400, query
+        assert result.codes == ["QUERY_TOO_COMPLEX"], query
+        assert "depth" in result.error["message"]
+
+
+def test_absurd_nesting_is_refused_before_it_is_parsed(gql, db):
+    result = gql("{" + "a{" * 500 + "b" + "}" * 501)
+    assert result.status == 400
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+
+
+def test_aliases_are_capped_so_one_request_cant_be_a_brute_force(gql, user):
+    attempts = " ".join(
+        f'a{i}: tokenAuth(username: "alice", password: "guess{i}") {{ token }}' for i in range(11)
+    )
+    result = gql(f"mutation {{ {attempts} }}")
+    assert result.status == 400
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+    assert "aliases" in result.error["message"]
+
+
+def test_fragment_bombs_are_counted_in_full(gql, db, settings):
+    settings.GRAPHQL_MAX_FIELDS = 50
+    query = (
+        "{ polls { ...A ...A ...A ...A ...A ...A } } "
+        "fragment A on Poll { ...B ...B ...B ...B } "
+        "fragment B on Poll { id question totalVotes }"
+    )
+    result = gql(query)
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+    assert "fields" in result.error["message"]
+
+
+def test_cyclic_fragments_are_a_validation_error_not_a_crash(gql, db):
+    result = gql("{ polls { ...A } } fragment A on Poll { ...B } fragment B on Poll { ...A }")
+    assert result.status == 400
+    assert "GRAPHQL_VALIDATION_FAILED" in result.codes
+
+
+def test_long_documents_and_too_many_tokens(gql, db, settings):
+    result = gql("{ polls { id } }" + " " * 20_001)
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+
+    settings.GRAPHQL_MAX_TOKENS = 20
+    result = gql("{ polls { " + "id " * 30 + "} }")
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+
+
+def test_a_huge_body_is_refused_with_413(client, db):
+    body = json.dumps({"query": "{ polls { id } }", "variables": {"x": "a" * 300_000}})
+    response = client.post("/graphql", data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"username": "a" * 100_000, "password": PASSWORD},
+        {"username": "alice", "password": "p" * 100_000},
+    ],
+)
+def test_huge_or_odd_strings_are_answered_cleanly(gql, user, variables):
+    result = gql(TOKEN_AUTH, variables)
+    assert result.status == 200
+    assert result.codes == ["INVALID_CREDENTIALS"]
+
+
+def test_graphiql_introspection_query_is_not_counted_against_depth(gql, db, settings):
+    settings.GRAPHIQL_ENABLED = True
+    query = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }"
+    result = gql(query)
+    assert not result.errors, result.body
+
+
+@pytest.mark.parametrize(
+    ("text", "literal_code"),
+    [
+        ("nul\x00byte", "GRAPHQL_VALIDATION_FAILED"),
+        # graphql-core's lexer already refuses a lone surrogate escape.
+        ("lone\ud800surrogate", "GRAPHQL_PARSE_FAILED"),
+    ],
+)
+def test_text_no_database_can_store_is_refused(gql, user, text, literal_code):
+    as_variable = gql(TOKEN_AUTH, {"username": text, "password": PASSWORD})
+    assert as_variable.status == 400
+    assert as_variable.codes == ["BAD_USER_INPUT"]
+
+    escaped = json.dumps(text)  # a GraphQL string literal uses the same escapes as JSON
+    as_literal = gql(f'mutation {{ tokenAuth(username: {escaped}, password: "x") {{ token }} }}')
+    assert as_literal.status == 400
+    assert as_literal.codes == [literal_code]
