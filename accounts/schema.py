@@ -3,7 +3,9 @@ from graphene.types.generic import GenericScalar
 
 from accounts import services, tokens
 from accounts.tokens import TokenPair
+from core.http import client_ip
 from twofa.phone import phone_mask
+from twofa.selectors import twofa_enabled
 
 
 class UserType(graphene.ObjectType):
@@ -169,6 +171,35 @@ class RevokeToken(graphene.Mutation):
         return RevokeTokenPayload(revoked=True)
 
 
+class ChangePasswordPayload(graphene.ObjectType):
+    user = graphene.Field(UserType, required=True, description="The user, with the new password.")
+
+
+class ChangePassword(graphene.Mutation):
+    class Meta:
+        description = (
+            "Change the password. Needs a login (a 2FA-verified token once 2FA is on). "
+            "Revokes every refresh token: sign in again on other devices."
+        )
+
+    class Arguments:
+        old_password = graphene.String(required=True)
+        new_password = graphene.String(required=True)
+
+    Output = ChangePasswordPayload
+
+    @staticmethod
+    def mutate(root, info, old_password, new_password):
+        auth = info.context.auth
+        user = auth.require_user()
+        if twofa_enabled(user):
+            auth.require_second_factor()
+        services.password_change(
+            user, old_password=old_password, new_password=new_password, ip=client_ip(info.context)
+        )
+        return ChangePasswordPayload(user=user)
+
+
 class Query(graphene.ObjectType):
     me = graphene.Field(
         UserType,
@@ -188,3 +219,4 @@ class Mutation(graphene.ObjectType):
     token_auth = TokenAuth.Field()
     refresh_token = RefreshToken.Field()
     revoke_token = RevokeToken.Field()
+    change_password = ChangePassword.Field()

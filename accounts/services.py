@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.exceptions import InvalidCredentials
 from accounts.models import User
-from accounts.tokens import AMR_PASSWORD, TokenPair, token_pair_issue
+from accounts.tokens import AMR_PASSWORD, TokenPair, refresh_tokens_revoke_all, token_pair_issue
 from core.exceptions import BadUserInput
 from core.http import client_ip
 from core.ratelimit import rate_limit_check, rate_limit_hit
@@ -94,3 +94,41 @@ def login_start(request, *, username: str, password: str) -> LoginResult:
     if twofa_enabled(user):
         return LoginResult(challenge=login_challenge_start(user, ip=ip))
     return LoginResult(tokens=token_pair_issue(user, amr=[AMR_PASSWORD]))
+
+
+def password_change(user: User, *, old_password: str, new_password: str, ip: str = "") -> User:
+    """Change a password; every refresh token of the user is revoked.
+
+    A wrong old password counts as a failed login for this user, so the
+    mutation can't be used to guess passwords past the login limit.
+    """
+    key = user.get_username().strip().lower()
+    window = settings.LOGIN_FAILURE_WINDOW
+    rate_limit_check(
+        "accounts.login.username",
+        key,
+        limit=settings.LOGIN_FAILURE_LIMIT_PER_USERNAME,
+        period=window,
+    )
+    if not user.check_password(old_password or ""):
+        rate_limit_hit(
+            "accounts.login.username",
+            key,
+            limit=settings.LOGIN_FAILURE_LIMIT_PER_USERNAME,
+            period=window,
+        )
+        raise InvalidCredentials("The current password is not correct.")
+    try:
+        validate_password(new_password or "", user=user)
+    except ValidationError as exc:
+        raise BadUserInput(
+            "The new password is not acceptable.", fields={"newPassword": list(exc.messages)}
+        ) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        revoked = refresh_tokens_revoke_all(user)
+    logger.info(
+        "password changed: user=%s ip=%s revoked_refresh_tokens=%s", user.pk, ip or "-", revoked
+    )
+    return user
