@@ -96,6 +96,22 @@ TEMPLATES = [
     },
 ]
 
+# --- HTTP security ---------------------------------------------------------------
+# Production-safe by default (DEBUG off): HTTPS only, HSTS, secure cookies. A
+# plain-HTTP loopback benchmark or test turns the redirect off explicitly with
+# SECURE_SSL_REDIRECT=0.
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
 # --- Storage ------------------------------------------------------------------
 
 # DATABASE_URL, e.g. postgres://user@127.0.0.1:5432/pollstr; SQLite by default.
@@ -200,6 +216,9 @@ TWOFA_DEFAULT_REGION = os.environ.get("TWOFA_DEFAULT_REGION", "").upper() or Non
 # Proxies in front of the app that append to X-Forwarded-For. 0: use
 # REMOTE_ADDR and ignore X-Forwarded-For, which any client can forge.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT > 0:
+    # The trusted proxy terminates TLS and says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Codes sent (SMS or calls), per hour: per phone number, per user, per client IP.
 TWOFA_SEND_LIMIT_PER_PHONE = env_int("TWOFA_SEND_LIMIT_PER_PHONE", 5)

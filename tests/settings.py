@@ -9,6 +9,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key-not-for-any-deployment")
 # Tests read codes from the console outbox; DEBUG is off, so allow it explicitly.
 os.environ.setdefault("TWOFA_ALLOW_CONSOLE_PROVIDER", "1")
+# The test client and the live server speak plain HTTP on loopback.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from config.settings import *  # noqa: E402, F403
 
