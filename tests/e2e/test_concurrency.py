@@ -1,0 +1,118 @@
+"""Racing requests against a live server on PostgreSQL: counts stay exact.
+
+These need a database that serves concurrent writers, so they run in the
+PostgreSQL pass of CI (`DATABASE_URL=postgres://...`), not on SQLite.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tokens import token_pair_issue
+from polls.models import Choice, Poll, Vote
+from tests.documents import PASSWORD, PHONE, TOKEN_AUTH, VERIFY_TOKEN
+from twofa.models import AuditEvent, Challenge, PhoneNumber
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"
+    ),
+]
+
+VOTE = "mutation($c: ID!) { vote(choiceId: $c) { poll { totalVotes } } }"
+
+
+def race(url: str, calls: list[tuple[str, dict, str | None]]) -> list[dict]:
+    """Send all calls at once (released together by a barrier); answers in order."""
+    barrier = threading.Barrier(len(calls))
+
+    def send(call):
+        query, variables, token = call
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        barrier.wait(timeout=30)
+        response = requests.post(
+            f"{url}/graphql",
+            json={"query": query, "variables": variables},
+            headers=headers,
+            timeout=30,
+        )
+        return response.json()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(send, calls))
+
+
+def codes(answer: dict) -> list[str]:
+    return [e["extensions"]["code"] for e in answer.get("errors", [])]
+
+
+def verified_user(name: str) -> tuple[User, str]:
+    user = User.objects.create_user(name, password=PASSWORD)
+    PhoneNumber.objects.create(user=user, number=PHONE, verified_at=timezone.now())
+    return user, token_pair_issue(user, amr=["pwd", "sms"], auth_time=timezone.now()).token
+
+
+def test_twenty_simultaneous_wrong_codes_get_exactly_five_evaluated(live_server, outbox):
+    user, _ = verified_user("alice")
+    started = requests.post(
+        f"{live_server.url}/graphql",
+        json={"query": TOKEN_AUTH, "variables": {"username": "alice", "password": PASSWORD}},
+        timeout=30,
+    ).json()["data"]["tokenAuth"]
+    wrong = f"{(int(outbox.last_code()) + 1) % 1_000_000:06d}"
+
+    answers = race(
+        live_server.url,
+        [(VERIFY_TOKEN, {"challenge": started["challenge"], "code": wrong}, None)] * 20,
+    )
+
+    outcome = [codes(a)[0] for a in answers]
+    assert outcome.count("INVALID_CODE") == 5, outcome
+    assert set(outcome) - {"INVALID_CODE"} <= {"TOO_MANY_ATTEMPTS", "RATE_LIMITED"}
+    assert Challenge.objects.get().attempts == 5
+    assert AuditEvent.objects.filter(kind="wrong_code", user=user).count() == 5
+    left = sorted(
+        a["errors"][0]["extensions"]["attemptsLeft"]
+        for a in answers
+        if codes(a) == ["INVALID_CODE"]
+    )
+    assert left == [0, 1, 2, 3, 4]
+
+
+def test_fifty_voters_at_once_are_fifty_votes(live_server):
+    poll = Poll.objects.create(question="Now?")
+    choice = Choice.objects.create(poll=poll, text="Yes")
+    tokens = [verified_user(f"voter{i}")[1] for i in range(50)]
+
+    answers = race(live_server.url, [(VOTE, {"c": str(choice.pk)}, t) for t in tokens])
+
+    assert all("errors" not in a for a in answers), [a for a in answers if "errors" in a][:3]
+    assert Vote.objects.filter(poll=poll).count() == 50
+    final = requests.post(
+        f"{live_server.url}/graphql",
+        json={
+            "query": "query($id: ID!) { poll(id: $id) { totalVotes choices { votes } } }",
+            "variables": {"id": str(poll.pk)},
+        },
+        timeout=30,
+    ).json()
+    assert final["data"]["poll"] == {"totalVotes": 50, "choices": [{"votes": 50}]}
+
+
+def test_one_user_voting_on_two_choices_at_once_has_one_vote(live_server):
+    poll = Poll.objects.create(question="Left or right?")
+    left, right = (Choice.objects.create(poll=poll, text=t) for t in ("Left", "Right"))
+    _, token = verified_user("alice")
+
+    calls = [(VOTE, {"c": str(c.pk)}, token) for c in (left, right)] * 5
+    answers = race(live_server.url, calls)
+
+    assert all("errors" not in a for a in answers), answers
+    assert Vote.objects.filter(poll=poll).count() == 1
+    assert all(a["data"]["vote"]["poll"]["totalVotes"] == 1 for a in answers)
