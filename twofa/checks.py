@@ -33,6 +33,22 @@ def check_console_provider(app_configs, **kwargs):
     return console_provider_errors()
 
 
+@checks.register(checks.Tags.security, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """Rate limits in a per-process cache are multiplied by the number of processes."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or not backend.endswith(("LocMemCache", "DummyCache")):
+        return []
+    return [
+        checks.Warning(
+            "Rate limits are counted in a per-process cache, so each server process "
+            "allows the full limit on its own.",
+            hint="Set REDIS_URL so all processes share one cache.",
+            id="twofa.W001",
+        )
+    ]
+
+
 @checks.register()
 def check_twofa_settings(app_configs, **kwargs):
     errors = []

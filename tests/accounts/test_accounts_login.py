@@ -5,6 +5,7 @@ import time
 import jwt
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.hashers import get_hasher
 
 from accounts.models import RefreshToken, User
 from accounts.tokens import token_pair_issue
@@ -178,3 +179,23 @@ def test_a_stale_header_does_not_block_public_operations(gql, user):
     signup = gql(REGISTER, {"username": "carol", "password": PASSWORD}, headers=headers)
     assert signup.data["register"]["user"]["username"] == "carol"
     assert gql("{ polls { id } }", headers=headers).data == {"polls": []}
+
+
+def test_an_unknown_user_costs_a_password_hash_like_a_wrong_password(gql, user, monkeypatch):
+    """The answer time must not tell whether a username exists."""
+    hasher = get_hasher()
+    hashed = []
+    real_encode = type(hasher).encode
+
+    def counting_encode(self, password, salt, *args, **kwargs):
+        hashed.append(password)
+        return real_encode(self, password, salt, *args, **kwargs)
+
+    monkeypatch.setattr(type(hasher), "encode", counting_encode)
+
+    gql(TOKEN_AUTH, {"username": "nobody", "password": "guess-one"})
+    unknown_user = len(hashed)
+    hashed.clear()
+    gql(TOKEN_AUTH, {"username": "alice", "password": "guess-two"})
+
+    assert unknown_user == len(hashed) == 1

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from twofa.checks import check_shared_cache
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -16,6 +18,8 @@ def test_check_deploy_reports_nothing_for_a_production_configuration():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "pollstr.example",
         "TWOFA_ALLOW_CONSOLE_PROVIDER": "1",
+        "DATABASE_URL": "postgres://pollstr@127.0.0.1:5432/pollstr",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -27,6 +31,19 @@ def test_check_deploy_reports_nothing_for_a_production_configuration():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_limits_are_per_process(settings):
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [w.id for w in check_shared_cache(None)] == ["twofa.W001"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+        }
+    }
+    assert check_shared_cache(None) == []
 
 
 def test_plain_http_is_redirected_to_https_in_production(client, db, settings):
