@@ -194,7 +194,23 @@ GRAPHENE = {
 TWOFA_PROVIDER = os.environ.get("TWOFA_PROVIDER", "console")
 TWOFA_PROVIDER_CLASSES = {
     "console": "twofa.providers.console.ConsoleProvider",
+    "twilio": "twofa.providers.twilio.TwilioProvider",
+    "vonage": "twofa.providers.vonage.VonageProvider",
 }
+# Seconds any one call to a provider may take before it counts as unavailable.
+TWOFA_PROVIDER_TIMEOUT = env_int("TWOFA_PROVIDER_TIMEOUT", 5)
+
+# Twilio Verify v2 (TWOFA_PROVIDER=twilio).
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_VERIFY_SERVICE_SID = os.environ.get("TWILIO_VERIFY_SERVICE_SID", "")
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "https://verify.twilio.com")
+
+# Vonage Verify v2 (TWOFA_PROVIDER=vonage).
+VONAGE_API_KEY = os.environ.get("VONAGE_API_KEY", "")
+VONAGE_API_SECRET = os.environ.get("VONAGE_API_SECRET", "")
+VONAGE_BRAND = os.environ.get("VONAGE_BRAND", "Pollstr")
+VONAGE_API_HOST = os.environ.get("VONAGE_API_HOST", "api.nexmo.com")
 # The console provider logs codes; it is refused with DEBUG off unless this is set.
 TWOFA_ALLOW_CONSOLE_PROVIDER = env_bool("TWOFA_ALLOW_CONSOLE_PROVIDER", False)
 # Optional file the console provider appends one JSON line per message to.
@@ -267,5 +283,8 @@ LOGGING = {
         "twofa": {"level": LOG_LEVEL},
         "accounts": {"level": LOG_LEVEL},
         "schema": {"level": LOG_LEVEL},
+        # The SDKs log requests (codes, auth headers) at DEBUG/INFO: never let them.
+        "twilio": {"level": "WARNING"},
+        "vonage_http_client": {"level": "ERROR"},
     },
 }

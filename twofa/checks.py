@@ -7,6 +7,7 @@ because gunicorn runs no system checks.
 import phonenumbers
 from django.conf import settings
 from django.core import checks
+from django.utils.module_loading import import_string
 
 from twofa.providers import provider_chain
 
@@ -64,6 +65,20 @@ def check_twofa_settings(app_configs, **kwargs):
                     id="twofa.E002",
                 )
             )
+    for name in chain:
+        path = settings.TWOFA_PROVIDER_CLASSES.get(name)
+        if path is None:
+            continue
+        missing = [s for s in import_string(path).required_settings if not getattr(settings, s, "")]
+        if missing:
+            errors.append(
+                checks.Error(
+                    f"The {name} 2FA provider is chosen but {', '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} not set.",
+                    hint="Set them in the environment (see the README's provider section).",
+                    id="twofa.E005",
+                )
+            )
     region = settings.TWOFA_DEFAULT_REGION
     if region and region not in phonenumbers.SUPPORTED_REGIONS:
         errors.append(
@@ -73,7 +88,12 @@ def check_twofa_settings(app_configs, **kwargs):
                 id="twofa.E003",
             )
         )
-    for name in ("TWOFA_CHALLENGE_TTL", "TWOFA_MAX_ATTEMPTS", "TWOFA_STEP_UP_MAX_AGE"):
+    for name in (
+        "TWOFA_CHALLENGE_TTL",
+        "TWOFA_MAX_ATTEMPTS",
+        "TWOFA_STEP_UP_MAX_AGE",
+        "TWOFA_PROVIDER_TIMEOUT",
+    ):
         if getattr(settings, name) <= 0:
             errors.append(checks.Error(f"{name} must be a positive number.", id="twofa.E004"))
     return errors

@@ -8,6 +8,7 @@ rate limited (twofa.limits) and every event audited (twofa.audit).
 """
 
 import hashlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -15,11 +16,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import TokenPair, refresh_tokens_revoke_all, token_pair_issue
-from core.exceptions import RateLimited
+from core.exceptions import DomainError, RateLimited
 from twofa import limits
 from twofa.audit import audit_record
 from twofa.exceptions import CodeExpired, InvalidCode, ProviderUnavailable, TooManyAttempts
@@ -28,6 +30,7 @@ from twofa.phone import phone_normalise
 from twofa.providers import provider_chain, provider_get
 
 Kind = AuditEvent.Kind
+logger = logging.getLogger("twofa")
 
 # The `amr` value (RFC 8176) that a code delivered by each channel proves.
 CHANNEL_AMR = {Channel.SMS: "sms", Channel.CALL: "tel"}
@@ -55,10 +58,21 @@ def _audited_limits(check, *, user: User, phone: str, ip: str, **detail) -> None
         raise
 
 
-def _send(*, user: User, to: str, channel: str, purpose: str, ip: str) -> tuple[str, str]:
+def _send(
+    *,
+    user: User,
+    to: str,
+    channel: str,
+    purpose: str,
+    ip: str,
+    resend: tuple[str, str] | None = None,
+) -> tuple[str, str]:
     """Send a code through the first available provider of the chain, within the limits.
 
-    Returns (provider name, provider reference).
+    With `resend=(provider, ref)` the provider that holds that open
+    verification is asked first (it may re-send rather than start anew); if it
+    is unavailable, the rest of the chain starts a new one. Returns (provider
+    name, provider reference).
     """
     _audited_limits(
         lambda: limits.send_allow(user=user, phone=to, ip=ip, purpose=purpose),
@@ -67,13 +81,25 @@ def _send(*, user: User, to: str, channel: str, purpose: str, ip: str) -> tuple[
         ip=ip,
         purpose=purpose,
     )
-    chain = provider_chain()
-    for index, name in enumerate(chain):
+    attempts = []
+    if resend is not None:
+        name, ref = resend
+        attempts.append(
+            (
+                name,
+                lambda p, ref=ref: p.resend(ref=ref, to=to, channel=channel, purpose=purpose),
+            )
+        )
+    for name in provider_chain():
+        if resend is None or name != resend[0]:
+            attempts.append((name, lambda p: p.start(to=to, channel=channel, purpose=purpose)))
+    for index, (name, send) in enumerate(attempts):
         try:
-            ref = provider_get(name).start(to=to, channel=channel, purpose=purpose)
+            ref = send(provider_get(name))
         except ProviderUnavailable:
-            if index == len(chain) - 1:
+            if index == len(attempts) - 1:
                 raise
+            logger.warning("2FA provider %s unavailable; trying %s", name, attempts[index + 1][0])
             continue
         audit_record(
             Kind.CODE_SENT,
@@ -88,6 +114,19 @@ def _send(*, user: User, to: str, channel: str, purpose: str, ip: str) -> tuple[
     raise ProviderUnavailable()
 
 
+def _provider_cancel(challenges) -> None:
+    """Close challenges' open verifications at their providers (best effort).
+
+    Some providers (Vonage) refuse a new verification to a number while one is
+    open, and an open verification is a code that still works there.
+    """
+    for provider, ref in challenges:
+        try:
+            provider_get(provider).cancel(ref=ref)
+        except (DomainError, LookupError):
+            logger.warning("could not cancel a verification at 2FA provider %s", provider)
+
+
 @dataclass(frozen=True)
 class IssuedChallenge:
     challenge: Challenge
@@ -98,6 +137,10 @@ def _challenge_create(
     *, user: User, purpose: str, number: str, channel: str, ip: str
 ) -> IssuedChallenge:
     channel = Channel(channel).value
+    replaced = Challenge.objects.filter(
+        user=user, purpose=purpose, status=Challenge.Status.PENDING
+    ).values_list("provider", "provider_ref")
+    _provider_cancel(list(replaced))
     # Send first: if the provider fails, no challenge exists and nothing changed.
     provider, ref = _send(user=user, to=number, channel=channel, purpose=purpose, ip=ip)
     token = secrets.token_urlsafe(32)
@@ -149,9 +192,8 @@ def _challenge_check(challenge: Challenge, code: str, *, ip: str) -> Challenge:
         locked.save(update_fields=["attempts"])
 
     code = re.sub(r"[\s-]", "", code or "")
-    provider = provider_get(locked.provider)
     phone = locked.phone_number
-    if _CODE_RE.match(code) and provider.check(ref=locked.provider_ref, to=phone, code=code):
+    if _CODE_RE.match(code) and _provider_check(locked, code):
         # Only the request that moves the challenge out of PENDING wins; a
         # resend in between changed provider_ref, so the old code loses too.
         won = Challenge.objects.filter(
@@ -176,11 +218,29 @@ def _challenge_check(challenge: Challenge, code: str, *, ip: str) -> Challenge:
         Challenge.objects.filter(pk=locked.pk, status=Challenge.Status.PENDING).update(
             status=Challenge.Status.FAILED, completed_at=timezone.now()
         )
+        _provider_cancel([(locked.provider, locked.provider_ref)])
         backoff = limits.backoff_start(user)
         audit_record(
             Kind.LOCKED, user=user, phone=phone, ip=ip, purpose=locked.purpose, backoff=backoff
         )
     raise InvalidCode(attempts_left=attempts_left)
+
+
+def _provider_check(challenge: Challenge, code: str) -> bool:
+    """Ask the provider that sent the challenge's code whether `code` is it."""
+    provider = provider_get(challenge.provider)
+    try:
+        return provider.check(ref=challenge.provider_ref, to=challenge.phone_number, code=code)
+    except (ProviderUnavailable, RateLimited):
+        # The code was not evaluated: give the reserved attempt back.
+        Challenge.objects.filter(pk=challenge.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
+        raise
+    except TooManyAttempts:
+        # The provider's own attempt limit ended the verification there.
+        Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(
+            status=Challenge.Status.FAILED, completed_at=timezone.now()
+        )
+        raise
 
 
 def _login_challenge_get(token: str) -> Challenge:
@@ -221,7 +281,9 @@ def login_challenge_verify(token: str, code: str, *, ip: str = "") -> TokenPair:
 def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") -> Challenge:
     """Send a new code for a pending login challenge.
 
-    The previous code stops working; the attempt count and expiry stay. Sends
+    The previous code stops working, unless the provider re-sends the same code
+    for a verification still open (Twilio does); the attempt count and expiry
+    stay. Sends
     for one challenge are at least TWOFA_RESEND_COOLDOWN seconds apart.
     """
     challenge = _login_challenge_get(token)
@@ -254,6 +316,7 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
         channel=channel,
         purpose=challenge.purpose,
         ip=ip,
+        resend=(challenge.provider, challenge.provider_ref),
     )
     updated = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(
         provider=provider, provider_ref=ref, channel=channel

@@ -1,0 +1,102 @@
+"""Twilio Verify v2 through the official `twilio` SDK.
+
+Settings: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_VERIFY_SERVICE_SID, and
+TWILIO_API_BASE_URL (default https://verify.twilio.com) for a proxy, a regional
+gateway or a test stand-in. Every call is bounded by TWOFA_PROVIDER_TIMEOUT.
+
+Twilio re-sends the same code (and keeps the verification) when asked again
+for a number whose verification is still pending; a resend therefore does not
+invalidate the code already sent.
+"""
+
+import logging
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from django.conf import settings
+from twilio.base.exceptions import TwilioException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from core.exceptions import RateLimited
+from twofa.exceptions import CodeExpired, InvalidPhone, ProviderUnavailable, TooManyAttempts
+from twofa.providers.base import Provider
+
+logger = logging.getLogger("twofa")
+
+# Twilio error codes (https://www.twilio.com/docs/api/errors) and what they mean here.
+NOT_FOUND = 20404  # no pending verification: expired, approved or never started
+INVALID_PARAMETER = 60200  # e.g. an invalid `To` number
+LANDLINE = 60205  # SMS to a landline
+MAX_CHECK_ATTEMPTS = 60202
+MAX_SEND_ATTEMPTS = 60203
+TOO_MANY_CONCURRENT = 60212
+RATE_LIMIT_RETRY_AFTER = 60
+
+
+class BaseUrlHttpClient(TwilioHttpClient):
+    """The SDK's HTTP client, sending to another scheme and host (the SDK has no option)."""
+
+    def __init__(self, base_url: str, **kwargs):
+        super().__init__(**kwargs)
+        self._base = urlsplit(base_url)
+
+    def request(self, method, url, *args, **kwargs):
+        parts = urlsplit(url)
+        path = self._base.path.rstrip("/") + parts.path
+        url = urlunsplit((self._base.scheme, self._base.netloc, path, parts.query, parts.fragment))
+        return super().request(method, url, *args, **kwargs)
+
+
+class TwilioProvider(Provider):
+    name = "twilio"
+    required_settings = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_VERIFY_SERVICE_SID")
+
+    def __init__(self):
+        http_client = BaseUrlHttpClient(
+            settings.TWILIO_API_BASE_URL, timeout=settings.TWOFA_PROVIDER_TIMEOUT, max_retries=0
+        )
+        client = Client(
+            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client
+        )
+        self._service = client.verify.v2.services(settings.TWILIO_VERIFY_SERVICE_SID)
+
+    def start(self, *, to: str, channel: str, purpose: str) -> str:
+        with _translated("start"):
+            verification = self._service.verifications.create(to=to, channel=channel)
+        return verification.sid
+
+    def check(self, *, ref: str, to: str, code: str) -> bool:
+        with _translated("check"):
+            result = self._service.verification_checks.create(to=to, code=code)
+        if result.status == "approved":
+            return True
+        if result.status == "pending":
+            return False
+        if result.status == "max_attempts_reached":
+            raise TooManyAttempts()
+        raise CodeExpired()
+
+
+@contextmanager
+def _translated(operation: str):
+    """Turn the SDK's and requests' exceptions into ours, logging the provider's code."""
+    try:
+        yield
+    except requests.RequestException as exc:
+        logger.warning("twilio %s failed: %s", operation, type(exc).__name__)
+        raise ProviderUnavailable() from exc
+    except TwilioException as exc:
+        status = getattr(exc, "status", None)
+        code = getattr(exc, "code", None)
+        logger.warning("twilio %s failed: status=%s code=%s", operation, status, code)
+        if operation == "check" and (code == NOT_FOUND or status == 404):
+            raise CodeExpired() from exc
+        if code == MAX_CHECK_ATTEMPTS:
+            raise TooManyAttempts() from exc
+        if code in (MAX_SEND_ATTEMPTS, TOO_MANY_CONCURRENT) or status == 429:
+            raise RateLimited(retry_after=RATE_LIMIT_RETRY_AFTER) from exc
+        if code in (INVALID_PARAMETER, LANDLINE):
+            raise InvalidPhone() from exc
+        raise ProviderUnavailable() from exc
