@@ -283,8 +283,9 @@ LOGGING = {
         "twofa": {"level": LOG_LEVEL},
         "accounts": {"level": LOG_LEVEL},
         "schema": {"level": LOG_LEVEL},
-        # The SDKs log requests (codes, auth headers) at DEBUG/INFO: never let them.
+        # The SDKs log requests at DEBUG/INFO (Vonage: bodies with the code, and
+        # headers with the credentials): never let them. We log failures ourselves.
         "twilio": {"level": "WARNING"},
-        "vonage_http_client": {"level": "ERROR"},
+        "vonage": {"level": "ERROR"},
     },
 }

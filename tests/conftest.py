@@ -14,6 +14,9 @@ from polls.models import Choice, Poll
 from tests.documents import PASSWORD, PHONE, TOKEN_AUTH, VERIFY_TOKEN
 from twofa.models import PhoneNumber
 
+# The provider stand-ins' fixtures (twilio_api, vonage_api, failover).
+pytest_plugins = ["tests.providers.fixtures"]
+
 
 @dataclass
 class GraphQLResponse:

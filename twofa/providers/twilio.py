@@ -6,7 +6,8 @@ gateway or a test stand-in. Every call is bounded by TWOFA_PROVIDER_TIMEOUT.
 
 Twilio re-sends the same code (and keeps the verification) when asked again
 for a number whose verification is still pending; a resend therefore does not
-invalidate the code already sent.
+invalidate the code already sent. A challenge that is replaced or locked
+cancels its verification, so the next challenge gets a new code.
 """
 
 import logging
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -41,6 +43,8 @@ class BaseUrlHttpClient(TwilioHttpClient):
     def __init__(self, base_url: str, **kwargs):
         super().__init__(**kwargs)
         self._base = urlsplit(base_url)
+        # The SDK turns retries off for https:// only; a plain-HTTP gateway gets the same.
+        self.session.mount("http://", HTTPAdapter(max_retries=0))
 
     def request(self, method, url, *args, **kwargs):
         parts = urlsplit(url)
@@ -78,6 +82,15 @@ class TwilioProvider(Provider):
             raise TooManyAttempts()
         raise CodeExpired()
 
+    def cancel(self, *, ref: str) -> None:
+        # Without this, Twilio would re-send the old code (and keep its attempt
+        # count) to the next challenge for the same number.
+        try:
+            with _translated("cancel"):
+                self._service.verifications(ref).update(status="canceled")
+        except CodeExpired:
+            pass  # approved, expired or canceled already
+
 
 @contextmanager
 def _translated(operation: str):
@@ -91,7 +104,7 @@ def _translated(operation: str):
         status = getattr(exc, "status", None)
         code = getattr(exc, "code", None)
         logger.warning("twilio %s failed: status=%s code=%s", operation, status, code)
-        if operation == "check" and (code == NOT_FOUND or status == 404):
+        if operation != "start" and (code == NOT_FOUND or status == 404):
             raise CodeExpired() from exc
         if code == MAX_CHECK_ATTEMPTS:
             raise TooManyAttempts() from exc

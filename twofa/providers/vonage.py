@@ -32,6 +32,7 @@ logger = logging.getLogger("twofa")
 
 CHANNELS = {"sms": SmsChannel, "call": VoiceChannel}
 RATE_LIMIT_RETRY_AFTER = 60
+CODE_LENGTH = 6
 
 
 class _PlainHttpAdapter(HTTPAdapter):
@@ -66,7 +67,11 @@ class VonageProvider(Provider):
     def start(self, *, to: str, channel: str, purpose: str) -> str:
         with _translated("start"):
             request = VerifyRequest(
-                brand=settings.VONAGE_BRAND, workflow=[CHANNELS[channel](to=to.removeprefix("+"))]
+                brand=settings.VONAGE_BRAND,
+                workflow=[CHANNELS[channel](to=to.removeprefix("+"))],
+                code_length=CODE_LENGTH,
+                # Vonage keeps the request open this long: as long as our challenge lives.
+                channel_timeout=min(max(settings.TWOFA_CHALLENGE_TTL, 15), 900),
             )
             return self._verify.start_verification(request).request_id
 

@@ -1,0 +1,132 @@
+"""TWOFA_PROVIDER=twilio,vonage: when Twilio is unavailable, Vonage sends, and checks.
+
+The chain moves on only when a provider is unavailable (down, timing out,
+dropping the connection, 5xx); an answer about the user's number or a rate
+limit is the answer.
+"""
+
+import logging
+
+import pytest
+
+from tests.documents import PASSWORD, PHONE, TOKEN_AUTH, VERIFY_TOKEN
+from twofa.models import AuditEvent, Challenge
+
+RESEND = "mutation($c: String!) { resendCode(challenge: $c) { sent channel } }"
+
+
+def login(gql):
+    return gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD})
+
+
+def test_with_twilio_down_vonage_sends_and_checks(gql, user_2fa, failover, caplog):
+    twilio, vonage = failover
+    twilio.stop()
+
+    with caplog.at_level(logging.WARNING, logger="twofa"):
+        started = login(gql)
+
+    assert started.data["tokenAuth"]["twoFactorRequired"] is True
+    challenge = Challenge.objects.get()
+    assert challenge.provider == "vonage"
+    assert vonage.of("start")[0].body["workflow"][0]["to"] == PHONE.removeprefix("+")
+    assert "2FA provider twilio unavailable; trying vonage" in caplog.messages
+    sent = AuditEvent.objects.get(kind=AuditEvent.Kind.CODE_SENT)
+    assert sent.detail["provider"] == "vonage"
+
+    code = vonage.last_code()
+    result = gql(VERIFY_TOKEN, {"challenge": started.data["tokenAuth"]["challenge"], "code": code})
+
+    assert result.data["verifyToken"]["token"]
+    [check] = vonage.of("check")
+    assert check.path == f"/v2/verify/{challenge.provider_ref}" and check.body == {"code": code}
+    assert twilio.received == []
+
+
+@pytest.mark.parametrize("trouble", ["500", "503", "hang", "drop"])
+def test_twilio_trouble_fails_over(gql, user_2fa, failover, trouble):
+    twilio, vonage = failover
+    if trouble == "hang":
+        twilio.hang("start")
+    elif trouble == "drop":
+        twilio.drop("start")
+    else:
+        twilio.fail("start", int(trouble), twilio.error_body(int(trouble), 20500, "error"))
+
+    started = login(gql)
+
+    assert started.data["tokenAuth"]["twoFactorRequired"] is True
+    assert len(twilio.of("start")) == 1
+    assert len(vonage.of("start")) == 1
+    assert Challenge.objects.get().provider == "vonage"
+
+
+def test_a_healthy_twilio_serves_and_vonage_is_not_asked(gql, user_2fa, failover):
+    twilio, vonage = failover
+
+    started = login(gql)
+    code = twilio.last_code()
+    result = gql(VERIFY_TOKEN, {"challenge": started.data["tokenAuth"]["challenge"], "code": code})
+
+    assert result.data["verifyToken"]["token"]
+    assert Challenge.objects.get().provider == "twilio"
+    assert vonage.received == []
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [(400, 60200, "INVALID_PHONE"), (429, 60203, "RATE_LIMITED")],
+)
+def test_answers_about_the_number_do_not_fail_over(gql, user_2fa, failover, status, code, expected):
+    twilio, vonage = failover
+    twilio.fail("start", status, twilio.error_body(status, code, "refused"))
+
+    assert login(gql).codes == [expected]
+    assert vonage.received == []
+    assert not Challenge.objects.exists()
+
+
+def test_with_every_provider_down_nothing_is_half_done(gql, user_2fa, failover):
+    twilio, vonage = failover
+    twilio.stop()
+    vonage.stop()
+
+    result = login(gql)
+
+    assert result.codes == ["PROVIDER_UNAVAILABLE"]
+    assert not Challenge.objects.exists()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.CODE_SENT).exists()
+
+
+def test_a_resend_moves_to_vonage_when_twilio_goes_down(gql, user_2fa, failover, settings):
+    settings.TWOFA_RESEND_COOLDOWN = 0
+    twilio, vonage = failover
+    started = login(gql).data["tokenAuth"]
+    assert Challenge.objects.get().provider == "twilio"
+    twilio.stop()
+
+    assert gql(RESEND, {"c": started["challenge"]}).data["resendCode"]["sent"] is True
+
+    challenge = Challenge.objects.get()
+    assert challenge.provider == "vonage"
+    code = vonage.last_code()
+    result = gql(VERIFY_TOKEN, {"challenge": started["challenge"], "code": code})
+    assert result.data["verifyToken"]["token"]
+    assert vonage.of("check")[0].path == f"/v2/verify/{challenge.provider_ref}"
+
+
+def test_a_check_goes_to_the_provider_that_sent_even_when_it_is_down(gql, user_2fa, failover):
+    twilio, vonage = failover
+    started = login(gql).data["tokenAuth"]
+    code = twilio.last_code()
+    twilio.stop()
+
+    result = gql(VERIFY_TOKEN, {"challenge": started["challenge"], "code": code})
+
+    # Only Twilio knows this code: no other provider is asked, the attempt is given back.
+    assert result.codes == ["PROVIDER_UNAVAILABLE"]
+    assert vonage.received == []
+    assert Challenge.objects.get().attempts == 0
+    twilio.start()
+    result = gql(VERIFY_TOKEN, {"challenge": started["challenge"], "code": code})
+    assert result.data["verifyToken"]["token"]
