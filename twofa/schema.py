@@ -97,8 +97,9 @@ class VerifyToken(graphene.Mutation):
 class ResendCode(graphene.Mutation):
     class Meta:
         description = (
-            "Send a new code for a login challenge, optionally by another channel. "
-            "The previous code stops working; attempts and expiry carry over."
+            "Send the code again for a login challenge, optionally by another channel. "
+            "Usually a new code (the previous one stops working); Twilio Verify re-sends "
+            "the same code. Attempts and expiry carry over."
         )
 
     class Arguments:
