@@ -2,6 +2,7 @@
 #   make run    serve http://127.0.0.1:8000/graphql on the embedded defaults
 #   make test   run the whole test suite
 #   make lint   ruff check and format check
+#   make schema regenerate schema.graphql (SDL) after changing the API
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +14,16 @@ PORT ?= 8000
 # Development settings for `make run` only; production sets its own environment.
 RUN_ENV := DEBUG=1 SECRET_KEY=development-only-insecure-key-for-make-run
 
-.PHONY: run test lint format venv migrate seed clean
+.PHONY: run test lint format venv vendor clients node-deps schema migrate seed clean
+
+# Browser assets (GraphiQL, React) come from the npm registry at setup time,
+# pinned by web/package-lock.json, and are served by this server: no CDN.
+VENDOR := web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
+VENDOR_FILES := web/node_modules/react/umd/react.production.min.js \
+	web/node_modules/react-dom/umd/react-dom.production.min.js \
+	web/node_modules/graphiql/graphiql.min.js \
+	web/node_modules/graphiql/graphiql.min.css
 
 venv: $(STAMP)
 
@@ -23,16 +33,49 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+vendor: $(VENDOR_STAMP)
+
+$(VENDOR_STAMP): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install GraphiQL's assets (web/package.json)" >&2; exit 1; }
+	npm ci --prefix web --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(VENDOR_FILES) $(VENDOR)/
+	touch $@
+
+# The client tests' packages (Apollo Client, playwright-core), pinned by
+# tests/clients/package-lock.json. Without npm, those tests are skipped.
+CLIENTS_STAMP := tests/clients/node_modules/.installed
+
+clients: $(CLIENTS_STAMP)
+
+$(CLIENTS_STAMP): tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+# Node and npm are optional for the Python suite: install what the client and
+# browser tests need when npm is here, and say so when it is not.
+node-deps:
+	@if command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory vendor clients; \
+	else \
+		echo "npm not found: the Apollo Client and browser tests will be skipped"; \
+	fi
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || \
+		echo "chromium not found at $${CHROMIUM:-/usr/bin/chromium}: the browser test will be skipped (apt-get install chromium)"
+
+schema: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py graphql_schema --out schema.graphql
+
 migrate: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
-run: seed
+run: seed vendor
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) node-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -44,4 +87,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache web/node_modules $(VENDOR) tests/clients/node_modules artifacts

@@ -7,6 +7,7 @@ cache, console provider) need no credentials and are meant for development.
 """
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -61,14 +62,18 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "graphene_django",
     "accounts",
     "twofa",
     "polls",
+    "web",
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -263,6 +268,28 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# whitenoise serves static files in every mode. GraphiQL's and React's files
+# come from npm (web/package.json) into web/static/vendor/ (`make vendor`);
+# nothing is loaded from a CDN. Without collectstatic, files are found in place.
+WHITENOISE_USE_FINDERS = True
+# ... so a missing STATIC_ROOT (no collectstatic yet) is not worth a warning.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
+
+# --- Browser clients ----------------------------------------------------------
+# Origins of single-page apps allowed to call /graphql from a browser (CORS),
+# e.g. "https://app.example.com,http://localhost:5173". Empty: same origin only.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_URLS_REGEX = r"^/graphql$"
+CORS_PREFLIGHT_MAX_AGE = 3600
+# The Content-Security-Policy of the pages this server renders (GraphiQL, the
+# demo page): everything from this origin, nothing inline, nothing from a CDN.
+# GraphiQL's stylesheet embeds its fonts as data: URLs, hence font-src.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; font-src 'self' data:; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+# Automatic persisted queries: how long a stored document lives in the cache.
+GRAPHQL_APQ_TTL = env_int("GRAPHQL_APQ_TTL", 24 * 3600)
 
 # --- Logging ------------------------------------------------------------------
 

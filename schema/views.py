@@ -9,14 +9,16 @@ graphene-django's view is kept for GraphiQL; the request path is ours so that:
   touched: this API authenticates with Bearer tokens only.
 """
 
+import hashlib
 import json
+import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView as GrapheneView
 from graphql import (
     GraphQLError,
@@ -37,6 +39,7 @@ from schema.validation import (
     StorableTextRule,
     variables_are_storable,
 )
+from web.views import graphiql_render
 
 
 class RequestError(Exception):
@@ -69,7 +72,8 @@ class GraphQLView(GrapheneView):
                 return self._graphiql(request)
             data = self._body(request)
             query, variables, operation_name = self._params(request, data)
-            body, status = self._run(request, query, variables, operation_name)
+            query, apq_hash = self._persisted_query(request, data, query)
+            body, status = self._run(request, query, variables, operation_name, apq_hash)
         except RequestError as exc:
             response = JsonResponse(
                 {"errors": [request_error_format(exc.code, exc.message)]},
@@ -84,26 +88,8 @@ class GraphQLView(GrapheneView):
         )
 
     def _graphiql(self, request):
-        return self.render_graphiql(
-            request,
-            graphiql_version=self.graphiql_version,
-            graphiql_sri=self.graphiql_sri,
-            graphiql_css_sri=self.graphiql_css_sri,
-            react_version=self.react_version,
-            react_sri=self.react_sri,
-            react_dom_sri=self.react_dom_sri,
-            whatwg_fetch_version=self.whatwg_fetch_version,
-            whatwg_fetch_sri=self.whatwg_fetch_sri,
-            subscriptions_transport_ws_version=self.subscriptions_transport_ws_version,
-            subscriptions_transport_ws_sri=self.subscriptions_transport_ws_sri,
-            graphiql_plugin_explorer_version=self.graphiql_plugin_explorer_version,
-            graphiql_plugin_explorer_sri=self.graphiql_plugin_explorer_sri,
-            graphiql_plugin_explorer_css_sri=self.graphiql_plugin_explorer_css_sri,
-            subscription_path=None,
-            graphiql_header_editor_enabled=graphene_settings.GRAPHIQL_HEADER_EDITOR_ENABLED,
-            graphiql_should_persist_headers=graphene_settings.GRAPHIQL_SHOULD_PERSIST_HEADERS,
-            graphiql_input_value_deprecation=graphene_settings.GRAPHIQL_INPUT_VALUE_DEPRECATION,
-        )
+        # Our own page: assets from this server, no CDN, no inline script.
+        return graphiql_render(request)
 
     @staticmethod
     def _body(request) -> dict:
@@ -138,13 +124,52 @@ class GraphQLView(GrapheneView):
         return data
 
     @staticmethod
-    def _params(request, data: dict) -> tuple[str, dict | None, str | None]:
+    def _persisted_query(request, data: dict, query: str | None) -> tuple[str, str | None]:
+        """Automatic persisted queries (Apollo's protocol).
+
+        With `extensions.persistedQuery {version: 1, sha256Hash}` and no query,
+        the document stored under that hash runs; an unknown hash answers
+        PersistedQueryNotFound, and the client retries with the query, which is
+        stored (in the cache, shared by every process) once it validates.
+        Returns (query, hash to store the query under, or None).
+        """
+        extensions = request.GET.get("extensions") or data.get("extensions")
+        if isinstance(extensions, str):
+            try:
+                extensions = json.loads(extensions)
+            except (ValueError, RecursionError) as exc:
+                raise RequestError("'extensions' is not valid JSON.") from exc
+        if extensions is None:
+            extensions = {}
+        if not isinstance(extensions, dict):
+            raise RequestError("'extensions' must be a JSON object.")
+        persisted = extensions.get("persistedQuery")
+        if persisted is None:
+            if not query:
+                raise RequestError("The request has no GraphQL query.")
+            return query, None
+        if not isinstance(persisted, dict) or persisted.get("version") != 1:
+            raise RequestError("Unsupported persisted query version: send version 1.")
+        sha = persisted.get("sha256Hash")
+        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+            raise RequestError("'sha256Hash' must be 64 lowercase hex digits.")
+        if query:
+            if hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() != sha:
+                raise RequestError("provided sha does not match query")
+            return query, sha
+        stored = cache.get(_apq_key(sha))
+        if stored is None:
+            raise RequestError(
+                "PersistedQueryNotFound", status=200, code=ErrorCode.PERSISTED_QUERY_NOT_FOUND
+            )
+        return stored, None
+
+    @staticmethod
+    def _params(request, data: dict) -> tuple[str | None, dict | None, str | None]:
         query = request.GET.get("query") or data.get("query")
         variables = request.GET.get("variables") or data.get("variables")
         operation_name = request.GET.get("operationName") or data.get("operationName")
-        if not query:
-            raise RequestError("The request has no GraphQL query.")
-        if not isinstance(query, str):
+        if query is not None and not isinstance(query, str):
             raise RequestError("'query' must be a string.")
         if isinstance(variables, str):
             try:
@@ -162,7 +187,7 @@ class GraphQLView(GrapheneView):
             )
         return query, variables, operation_name or None
 
-    def _run(self, request, query, variables, operation_name) -> tuple[dict, int]:
+    def _run(self, request, query, variables, operation_name, apq_hash=None) -> tuple[dict, int]:
         if len(query) > settings.GRAPHQL_MAX_DOCUMENT_LENGTH:
             error = QueryTooComplex(
                 f"The document is longer than {settings.GRAPHQL_MAX_DOCUMENT_LENGTH} characters."
@@ -191,6 +216,9 @@ class GraphQLView(GrapheneView):
         errors = validate(schema, document, rules)
         if errors:
             return {"errors": [_validation_error_format(e) for e in errors]}, 400
+        if apq_hash is not None:
+            # Only documents that parse and validate are kept.
+            cache.set(_apq_key(apq_hash), query, settings.GRAPHQL_APQ_TTL)
 
         result = execute(
             schema,
@@ -215,6 +243,13 @@ class GraphQLView(GrapheneView):
             body["errors"] = [error_format(e) for e in result.errors]
         body["data"] = result.data
         return body, 200
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _apq_key(sha: str) -> str:
+    return f"apq:v1:{sha}"
 
 
 def _validation_error_format(error: GraphQLError) -> dict:

@@ -1,0 +1,107 @@
+"""Automatic persisted queries, Apollo's protocol (the Apollo Client test uses the real link)."""
+
+import hashlib
+import json
+
+import pytest
+from django.core.cache import cache
+
+QUERY = "query Polls { polls { question } }"
+SHA = hashlib.sha256(QUERY.encode()).hexdigest()
+
+
+def post(client, body):
+    response = client.post("/graphql", data=json.dumps(body), content_type="application/json")
+    return response.status_code, response.json()
+
+
+def persisted(sha=SHA, version=1):
+    return {"persistedQuery": {"version": version, "sha256Hash": sha}}
+
+
+@pytest.fixture
+def polls(poll):
+    return poll
+
+
+def test_an_unknown_hash_asks_for_the_query_then_the_hash_alone_works(client, polls):
+    status, body = post(client, {"extensions": persisted()})
+    assert status == 200
+    assert body == {
+        "errors": [
+            {
+                "message": "PersistedQueryNotFound",
+                "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
+            }
+        ]
+    }
+
+    status, body = post(client, {"query": QUERY, "extensions": persisted()})
+    assert (status, body) == (200, {"data": {"polls": [{"question": "Tea or coffee?"}]}})
+
+    status, body = post(client, {"extensions": persisted(), "operationName": "Polls"})
+    assert (status, body) == (200, {"data": {"polls": [{"question": "Tea or coffee?"}]}})
+
+
+def test_a_hash_that_does_not_match_its_query_is_refused(client, polls):
+    other = hashlib.sha256(b"{ me { username } }").hexdigest()
+
+    status, body = post(client, {"query": QUERY, "extensions": persisted(other)})
+
+    assert status == 400
+    assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert body["errors"][0]["message"] == "provided sha does not match query"
+    # Nothing was stored under either hash.
+    assert (
+        post(client, {"extensions": persisted(other)})[1]["errors"][0]["extensions"]["code"]
+        == "PERSISTED_QUERY_NOT_FOUND"
+    )
+
+
+def test_only_documents_that_validate_are_stored(client, db):
+    bad = "{ nope }"
+    sha = hashlib.sha256(bad.encode()).hexdigest()
+
+    status, body = post(client, {"query": bad, "extensions": persisted(sha)})
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+    status, body = post(client, {"extensions": persisted(sha)})
+    assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    "extensions",
+    [
+        {"persistedQuery": {"version": 2, "sha256Hash": SHA}},
+        {"persistedQuery": {"version": 1, "sha256Hash": "not-a-hash"}},
+        {"persistedQuery": {"version": 1, "sha256Hash": SHA.upper()}},
+        {"persistedQuery": "yes"},
+        "not json",
+        ["a list"],
+    ],
+)
+def test_malformed_persisted_query_extensions_are_bad_requests(client, db, extensions):
+    status, body = post(client, {"extensions": extensions})
+    assert status == 400
+    assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_hashed_queries_work_over_get_and_live_in_the_shared_cache(client, polls):
+    post(client, {"query": QUERY, "extensions": persisted()})
+    assert cache.get(f"apq:v1:{SHA}") == QUERY
+
+    response = client.get(
+        "/graphql", {"extensions": json.dumps(persisted())}, HTTP_ACCEPT="application/json"
+    )
+    assert response.json() == {"data": {"polls": [{"question": "Tea or coffee?"}]}}
+
+
+def test_a_persisted_mutation_still_needs_post(client, db):
+    mutation = 'mutation { revokeToken(refreshToken: "x") { revoked } }'
+    sha = hashlib.sha256(mutation.encode()).hexdigest()
+    post(client, {"query": mutation, "extensions": persisted(sha)})
+
+    response = client.get(
+        "/graphql", {"extensions": json.dumps(persisted(sha))}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 405

@@ -1,0 +1,285 @@
+// The demo page: sign in, enroll a phone, enter the code, vote, see the results.
+// Plain JavaScript against the public GraphQL API, as a customer's SPA would do it:
+// Bearer tokens in memory, errors read from `extensions.code`.
+
+const endpoint = document.body.dataset.endpoint;
+const devHint = document.body.dataset.devHint;
+
+const state = { token: null, refreshToken: null, challenge: null, phone: null, purpose: null };
+
+// --- GraphQL ------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(error) {
+    super(error.message);
+    this.code = (error.extensions && error.extensions.code) || "UNKNOWN";
+    this.extensions = error.extensions || {};
+  }
+}
+
+async function gql(query, variables = {}, { auth = true } = {}) {
+  const headers = { "Content-Type": "application/json" };
+  if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
+  let response;
+  try {
+    response = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  } catch (err) {
+    throw new ApiError({ message: "The server can't be reached.", extensions: { code: "NETWORK_ERROR" } });
+  }
+  const body = await response.json();
+  if (body.errors && body.errors.length) {
+    const error = new ApiError(body.errors[0]);
+    // An expired access token: swap the refresh token once and try again.
+    if (error.code === "UNAUTHENTICATED" && auth && state.refreshToken && !gql.refreshing) {
+      gql.refreshing = true;
+      try {
+        await refresh();
+      } finally {
+        gql.refreshing = false;
+      }
+      return gql(query, variables, { auth });
+    }
+    throw error;
+  }
+  return body.data;
+}
+
+async function refresh() {
+  const data = await gql(
+    "mutation Refresh($r: String!) { refreshToken(refreshToken: $r) { token refreshToken } }",
+    { r: state.refreshToken },
+    { auth: false },
+  );
+  keepTokens(data.refreshToken);
+}
+
+function keepTokens(tokens) {
+  state.token = tokens.token;
+  state.refreshToken = tokens.refreshToken;
+}
+
+// --- Page ---------------------------------------------------------------------------
+
+const steps = ["signin", "enroll", "code", "vote"];
+const $ = (selector) => document.querySelector(selector);
+
+function show(step) {
+  for (const name of steps) {
+    $(`#${name}`).hidden = name !== step;
+    const marker = $(`.steps [data-step="${name}"]`);
+    marker.classList.toggle("current", name === step);
+    marker.classList.toggle("done", steps.indexOf(name) < steps.indexOf(step));
+  }
+  const first = $(`#${step} input`);
+  if (first) first.focus();
+}
+
+const MESSAGES = {
+  INVALID_CREDENTIALS: "Wrong username or password.",
+  INVALID_CODE: "That code is not right.",
+  CODE_EXPIRED: "That code has expired. Sign in again for a new one.",
+  TOO_MANY_ATTEMPTS: "Too many wrong codes. Sign in again for a new one.",
+  INVALID_PHONE: "That phone number doesn't look right. Include the country code, e.g. +14155552671.",
+  PROVIDER_UNAVAILABLE: "We couldn't send the code just now. Try again in a moment.",
+};
+
+function showError(error) {
+  const box = $("#error");
+  if (!error) {
+    box.hidden = true;
+    box.textContent = "";
+    return;
+  }
+  let text = MESSAGES[error.code] || error.message;
+  if (error.code === "INVALID_CODE" && error.extensions.attemptsLeft !== undefined) {
+    text += ` ${error.extensions.attemptsLeft} attempt(s) left.`;
+  }
+  if (error.code === "RATE_LIMITED") {
+    text = `Too many tries. Wait ${error.extensions.retryAfter} seconds.`;
+  }
+  if (error.code === "BAD_USER_INPUT" && error.extensions.fields) {
+    text = Object.values(error.extensions.fields).flat().join(" ");
+  }
+  box.textContent = `${text} (${error.code})`;
+  box.hidden = false;
+}
+
+function showCodeHint(message) {
+  $("#code-sent").textContent = message;
+  const hint = $("#hint");
+  hint.textContent = devHint || "";
+  hint.hidden = !devHint;
+}
+
+async function busy(form, work) {
+  const buttons = form.querySelectorAll("button");
+  buttons.forEach((b) => (b.disabled = true));
+  showError(null);
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    showError(error);
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+  }
+}
+
+// --- Steps --------------------------------------------------------------------------
+
+const TOKEN_AUTH = `mutation SignIn($u: String!, $p: String!) {
+  tokenAuth(username: $u, password: $p) {
+    twoFactorRequired token refreshToken challenge phoneNumber message
+  }
+}`;
+
+$("#signin-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const action = event.submitter ? event.submitter.value : "signin";
+  busy(form, async () => {
+    const u = form.username.value.trim();
+    const p = form.password.value;
+    if (action === "register") {
+      await gql(
+        "mutation Register($u: String!, $p: String!) { register(username: $u, password: $p) { user { id } } }",
+        { u, p },
+        { auth: false },
+      );
+    }
+    const result = (await gql(TOKEN_AUTH, { u, p }, { auth: false })).tokenAuth;
+    if (result.twoFactorRequired) {
+      state.challenge = result.challenge;
+      state.purpose = "login";
+      $("#resend").hidden = false;
+      showCodeHint(result.message);
+      show("code");
+      return;
+    }
+    keepTokens(result);
+    show("enroll");
+  });
+});
+
+$("#enroll-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  busy(form, async () => {
+    state.phone = form.phone.value.trim();
+    const sent = (
+      await gql(
+        "mutation SendCode($p: String!) { verifyPhone(phoneNumber: $p) { sent phoneNumber } }",
+        { p: state.phone },
+      )
+    ).verifyPhone;
+    state.purpose = "enroll";
+    $("#resend").hidden = true;
+    showCodeHint(`A verification code was sent to ${sent.phoneNumber}.`);
+    show("code");
+  });
+});
+
+$("#code-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  busy(form, async () => {
+    const code = form.code.value.trim();
+    if (state.purpose === "enroll") {
+      const data = await gql(
+        "mutation Confirm($p: String!, $c: String!) { registerPhone(phoneNumber: $p, code: $c) { token refreshToken } }",
+        { p: state.phone, c: code },
+      );
+      keepTokens(data.registerPhone);
+    } else {
+      const data = await gql(
+        "mutation Verify($ch: String!, $c: String!) { verifyToken(challenge: $ch, code: $c) { token refreshToken } }",
+        { ch: state.challenge, c: code },
+        { auth: false },
+      );
+      keepTokens(data.verifyToken);
+    }
+    form.reset();
+    $("#hint").hidden = true;
+    await loadPoll();
+    show("vote");
+  });
+});
+
+$("#resend").addEventListener("click", () => {
+  busy($("#code-form"), async () => {
+    await gql(
+      "mutation Resend($ch: String!) { resendCode(challenge: $ch) { sent } }",
+      { ch: state.challenge },
+      { auth: false },
+    );
+    showCodeHint("The code was sent again.");
+  });
+});
+
+$("#signout").addEventListener("click", () => {
+  const refreshToken = state.refreshToken;
+  Object.assign(state, { token: null, refreshToken: null, challenge: null, phone: null });
+  if (refreshToken) {
+    gql("mutation SignOut($r: String!) { revokeToken(refreshToken: $r) { revoked } }", { r: refreshToken }, { auth: false })
+      .catch(() => {});
+  }
+  $("#poll").replaceChildren();
+  show("signin");
+});
+
+// --- Poll ---------------------------------------------------------------------------
+
+const POLL_FIELDS = "id question totalVotes myVote { id } choices { id text votes }";
+
+async function loadPoll() {
+  const data = await gql(`query Polls { me { username } polls { ${POLL_FIELDS} } }`);
+  $("#whoami").textContent = `Signed in as ${data.me.username}, with a second factor.`;
+  if (!data.polls.length) {
+    $("#poll").textContent = "There is no poll yet (run `manage.py seed_demo`).";
+    return;
+  }
+  renderPoll(data.polls[0]);
+}
+
+function renderPoll(poll) {
+  const box = $("#poll");
+  const title = document.createElement("h3");
+  title.textContent = poll.question;
+  const list = document.createElement("div");
+  for (const choice of poll.choices) {
+    const row = document.createElement("div");
+    row.className = "choice";
+    row.classList.toggle("mine", poll.myVote !== null && poll.myVote.id === choice.id);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = choice.text;
+    button.addEventListener("click", () => vote(choice.id));
+    const bar = document.createElement("div");
+    bar.className = "bar";
+    const fill = document.createElement("span");
+    fill.style.width = poll.totalVotes ? `${(100 * choice.votes) / poll.totalVotes}%` : "0";
+    bar.append(fill);
+    const count = document.createElement("span");
+    count.className = "count";
+    count.dataset.choice = choice.text;
+    count.textContent = `${choice.votes} vote${choice.votes === 1 ? "" : "s"}`;
+    row.append(button, bar, count);
+    list.append(row);
+  }
+  const total = document.createElement("p");
+  total.id = "total";
+  total.className = "note";
+  total.textContent = poll.myVote
+    ? `${poll.totalVotes} vote(s) in all. Yours is counted; click another choice to move it.`
+    : `${poll.totalVotes} vote(s) in all. Click a choice to vote.`;
+  box.replaceChildren(title, list, total);
+}
+
+async function vote(choiceId) {
+  await busy($("#vote"), async () => {
+    const data = await gql(`mutation Vote($c: ID!) { vote(choiceId: $c) { poll { ${POLL_FIELDS} } } }`, { c: choiceId });
+    renderPoll(data.vote.poll);
+  });
+}
+
+show("signin");
