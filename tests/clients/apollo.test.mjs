@@ -1,0 +1,275 @@
+// Apollo Client (current major) against a live Pollstr server.
+//
+// Run by tests/clients/test_clients.py, which starts the server and passes:
+//   GRAPHQL_URL   http://127.0.0.1:PORT/graphql
+//   OUTBOX        the console provider's outbox file (where codes "arrive")
+//   ACCESS_TOKEN_SECONDS  the server's (short) access token lifetime
+//
+// The client is set up the way the README tells front-end teams to: an auth
+// link with the Bearer token, an error link that reads `extensions.code` and
+// refreshes the token on UNAUTHENTICATED, and Apollo's persisted-query link.
+
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { test } from "node:test";
+
+import {
+  ApolloClient,
+  ApolloLink,
+  CombinedGraphQLErrors,
+  HttpLink,
+  InMemoryCache,
+  gql,
+} from "@apollo/client";
+import { ErrorLink } from "@apollo/client/link/error";
+import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
+import { from, switchMap } from "rxjs";
+
+const GRAPHQL_URL = process.env.GRAPHQL_URL;
+const OUTBOX = process.env.OUTBOX;
+const ACCESS_TOKEN_SECONDS = Number(process.env.ACCESS_TOKEN_SECONDS || "0");
+assert.ok(GRAPHQL_URL && OUTBOX, "GRAPHQL_URL and OUTBOX must be set");
+
+const PHONE = "+14155552671";
+const USERNAME = `apollo_${process.pid}`;
+const PASSWORD = "a-long-apollo-pass-phrase";
+
+// --- What went over the wire, and what the error link saw ---------------------------
+
+const sent = []; // request bodies, in order
+const seenCodes = []; // every extensions.code the error link saw
+let refreshes = 0;
+
+async function recordingFetch(url, init) {
+  sent.push(JSON.parse(init.body));
+  return fetch(url, init);
+}
+
+// --- The client, as the README sets it up -------------------------------------------
+
+const session = { token: null, refreshToken: null };
+
+const REFRESH = gql`
+  mutation Refresh($refreshToken: String!) {
+    refreshToken(refreshToken: $refreshToken) { token refreshToken payload }
+  }
+`;
+
+// A bare client for the refresh call itself (no auth, no error link: no loops).
+const refreshClient = new ApolloClient({
+  link: new HttpLink({ uri: GRAPHQL_URL }),
+  cache: new InMemoryCache(),
+});
+
+async function refresh() {
+  refreshes += 1;
+  const { data } = await refreshClient.mutate({
+    mutation: REFRESH,
+    variables: { refreshToken: session.refreshToken },
+  });
+  session.token = data.refreshToken.token;
+  session.refreshToken = data.refreshToken.refreshToken;
+}
+
+const authLink = new ApolloLink((operation, forward) => {
+  operation.setContext(({ headers = {} }) => ({
+    headers: session.token ? { ...headers, authorization: `Bearer ${session.token}` } : headers,
+  }));
+  return forward(operation);
+});
+
+const errorLink = new ErrorLink(({ error, operation, forward }) => {
+  if (!CombinedGraphQLErrors.is(error)) return;
+  const codes = error.errors.map((e) => e.extensions?.code);
+  seenCodes.push(...codes);
+  if (codes.includes("UNAUTHENTICATED") && session.refreshToken && !operation.getContext().retried) {
+    operation.setContext({ retried: true });
+    return from(refresh()).pipe(switchMap(() => forward(operation)));
+  }
+});
+
+const persistedQueries = new PersistedQueryLink({
+  sha256: (query) => createHash("sha256").update(query).digest("hex"),
+});
+
+const client = new ApolloClient({
+  link: ApolloLink.from([
+    errorLink,
+    authLink,
+    persistedQueries,
+    new HttpLink({ uri: GRAPHQL_URL, fetch: recordingFetch }),
+  ]),
+  cache: new InMemoryCache(),
+  defaultOptions: { query: { fetchPolicy: "no-cache" } },
+});
+
+// --- Operations ---------------------------------------------------------------------
+
+const REGISTER = gql`
+  mutation Register($username: String!, $password: String!) {
+    register(username: $username, password: $password) { user { username twoFactor { enabled } } }
+  }
+`;
+const TOKEN_AUTH = gql`
+  mutation TokenAuth($username: String!, $password: String!) {
+    tokenAuth(username: $username, password: $password) {
+      twoFactorRequired token refreshToken payload challenge phoneNumber
+    }
+  }
+`;
+const VERIFY_PHONE = gql`
+  mutation VerifyPhone($phoneNumber: String!) {
+    verifyPhone(phoneNumber: $phoneNumber) { sent phoneNumber }
+  }
+`;
+const REGISTER_PHONE = gql`
+  mutation RegisterPhone($phoneNumber: String!, $code: String!) {
+    registerPhone(phoneNumber: $phoneNumber, code: $code) { token refreshToken payload }
+  }
+`;
+const VERIFY_TOKEN = gql`
+  mutation VerifyToken($challenge: String!, $code: String!) {
+    verifyToken(challenge: $challenge, code: $code) { token refreshToken payload }
+  }
+`;
+const POLLS = gql`
+  query Polls { polls { id question totalVotes choices { id text votes } } }
+`;
+const VOTE = gql`
+  mutation Vote($choiceId: ID!) {
+    vote(choiceId: $choiceId) { poll { id totalVotes myVote { id text } choices { id text votes } } }
+  }
+`;
+const ME = gql`
+  query Me { me { username twoFactor { enabled phoneNumber } } }
+`;
+
+function lastCode(to) {
+  const lines = readFileSync(OUTBOX, "utf8").trim().split("\n").filter(Boolean);
+  const messages = lines.map((line) => JSON.parse(line)).filter((m) => m.to === to);
+  assert.ok(messages.length, `no code was sent to ${to}`);
+  return messages.at(-1).code;
+}
+
+function wrong(code) {
+  return String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected the operation to fail");
+}
+
+// --- The flow -----------------------------------------------------------------------
+
+test("the whole 2FA flow through Apollo Client", async () => {
+  // Sign up, then sign in with the password: no 2FA yet, tokens come straight back.
+  const registered = await client.mutate({
+    mutation: REGISTER,
+    variables: { username: USERNAME, password: PASSWORD },
+  });
+  assert.deepEqual(registered.data.register.user, {
+    __typename: "User",
+    username: USERNAME,
+    twoFactor: { __typename: "TwoFactorStatus", enabled: false },
+  });
+  const login = (await client.mutate({ mutation: TOKEN_AUTH, variables: { username: USERNAME, password: PASSWORD } }))
+    .data.tokenAuth;
+  assert.equal(login.twoFactorRequired, false);
+  assert.deepEqual(login.payload.amr, ["pwd"]);
+  Object.assign(session, { token: login.token, refreshToken: login.refreshToken });
+
+  // A password-only token can't vote: the error link sees TWO_FACTOR_REQUIRED.
+  const polls = (await client.query({ query: POLLS })).data.polls;
+  const poll = polls.find((p) => p.question === "Which second factor do you trust most?");
+  assert.ok(poll, "the demo poll is there");
+  const [first, second] = poll.choices;
+  const refused = await rejection(client.mutate({ mutation: VOTE, variables: { choiceId: first.id } }));
+  assert.ok(CombinedGraphQLErrors.is(refused));
+  assert.equal(refused.errors[0].extensions.code, "TWO_FACTOR_REQUIRED");
+  assert.ok(seenCodes.includes("TWO_FACTOR_REQUIRED"));
+
+  // Enroll a phone.
+  const sentTo = (await client.mutate({ mutation: VERIFY_PHONE, variables: { phoneNumber: PHONE } })).data
+    .verifyPhone;
+  assert.deepEqual(sentTo, { __typename: "VerifyPhonePayload", sent: true, phoneNumber: "+1******2671" });
+  const enrolled = (
+    await client.mutate({ mutation: REGISTER_PHONE, variables: { phoneNumber: PHONE, code: lastCode(PHONE) } })
+  ).data.registerPhone;
+  assert.deepEqual(enrolled.payload.amr, ["pwd", "sms"]);
+  Object.assign(session, { token: enrolled.token, refreshToken: enrolled.refreshToken });
+
+  // Now the vote counts.
+  const voted = (await client.mutate({ mutation: VOTE, variables: { choiceId: first.id } })).data.vote.poll;
+  assert.equal(voted.myVote.id, first.id);
+  assert.equal(voted.totalVotes, poll.totalVotes + 1);
+
+  // Sign in again: a code is needed. A wrong one: INVALID_CODE with attemptsLeft.
+  Object.assign(session, { token: null, refreshToken: null });
+  const challenged = (
+    await client.mutate({ mutation: TOKEN_AUTH, variables: { username: USERNAME, password: PASSWORD } })
+  ).data.tokenAuth;
+  assert.equal(challenged.twoFactorRequired, true);
+  assert.equal(challenged.token, null);
+  const code = lastCode(PHONE);
+  const wrongCode = await rejection(
+    client.mutate({ mutation: VERIFY_TOKEN, variables: { challenge: challenged.challenge, code: wrong(code) } }),
+  );
+  assert.equal(wrongCode.errors[0].extensions.code, "INVALID_CODE");
+  assert.equal(wrongCode.errors[0].extensions.attemptsLeft, 4);
+  assert.ok(seenCodes.includes("INVALID_CODE"));
+  const verified = (
+    await client.mutate({ mutation: VERIFY_TOKEN, variables: { challenge: challenged.challenge, code } })
+  ).data.verifyToken;
+  assert.deepEqual(verified.payload.amr, ["pwd", "sms"]);
+  Object.assign(session, { token: verified.token, refreshToken: verified.refreshToken });
+
+  // Move the vote: still one voter.
+  const moved = (await client.mutate({ mutation: VOTE, variables: { choiceId: second.id } })).data.vote.poll;
+  assert.equal(moved.myVote.id, second.id);
+  assert.equal(moved.totalVotes, poll.totalVotes + 1);
+});
+
+test("an expired access token is refreshed by the error link, and the query retried", async () => {
+  assert.ok(session.refreshToken, "the flow above signed in");
+  assert.ok(ACCESS_TOKEN_SECONDS > 0 && ACCESS_TOKEN_SECONDS <= 5, "the server uses short access tokens");
+  const before = refreshes;
+  const oldRefreshToken = session.refreshToken;
+  await sleep((ACCESS_TOKEN_SECONDS + 1.5) * 1000);
+
+  const me = (await client.query({ query: ME })).data.me;
+
+  assert.equal(me.username, USERNAME);
+  assert.deepEqual(me.twoFactor, { __typename: "TwoFactorStatus", enabled: true, phoneNumber: "+1******2671" });
+  assert.equal(refreshes, before + 1);
+  assert.notEqual(session.refreshToken, oldRefreshToken, "the refresh token rotated");
+  assert.ok(seenCodes.includes("UNAUTHENTICATED"));
+});
+
+test("persisted queries: hash first, the full query once, then the hash alone", () => {
+  const polls = sent.filter((body) => body.operationName === "Polls");
+  assert.ok(polls.length >= 1);
+  // The first request of an operation the server has never seen: the hash alone,
+  // answered PersistedQueryNotFound, then the retry with the query.
+  const first = sent.filter((body) => body.operationName === "Register");
+  assert.equal(first.length, 2);
+  assert.equal(first[0].query, undefined);
+  assert.equal(first[0].extensions.persistedQuery.version, 1);
+  assert.equal(first[1].query.includes("register("), true);
+  assert.equal(
+    first[1].extensions.persistedQuery.sha256Hash,
+    createHash("sha256").update(first[1].query).digest("hex"),
+  );
+  // TokenAuth ran several times: after the first, the hash alone was enough.
+  const logins = sent.filter((body) => body.operationName === "TokenAuth");
+  assert.deepEqual(
+    logins.map((body) => body.query === undefined),
+    [true, false, true],
+  );
+});

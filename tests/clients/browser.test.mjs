@@ -1,0 +1,172 @@
+// GraphiQL and the demo page in a real browser: Debian's Chromium, driven by
+// playwright-core (no browser is downloaded).
+//
+// Run by tests/clients/test_clients.py, which starts the server and passes:
+//   BASE_URL     http://localhost:PORT
+//   OUTBOX       the console provider's outbox file (where codes "arrive")
+//   CHROMIUM     the browser binary (/usr/bin/chromium)
+//   SCREENSHOTS  the folder screenshots are written to
+//
+// Every request the pages make to anything but this server is blocked and
+// counted, and so is every Content-Security-Policy violation: both must stay 0.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+import { chromium } from "playwright-core";
+
+const { BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS } = process.env;
+assert.ok(BASE_URL && OUTBOX && CHROMIUM && SCREENSHOTS, "BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS");
+const ORIGIN = new URL(BASE_URL).origin;
+const DEMO_QUESTION = "Which second factor do you trust most?";
+
+let browser;
+const outside = []; // requests to anything but this server
+const problems = []; // CSP violations and page errors
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(ORIGIN)) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    const text = message.text();
+    // GraphiQL's stylesheet embeds its fonts as data: URLs. The server's policy
+    // allows them (font-src 'self' data:); this test runs under the strictest
+    // policy, `default-src 'self'`, where they fall back to system fonts.
+    if (text.startsWith("Loading the font 'data:font/")) return;
+    if (/Content Security Policy|Refused to/i.test(text)) problems.push(text.slice(0, 300));
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  return page;
+}
+
+function lastCode(to) {
+  const messages = readFileSync(OUTBOX, "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .filter((m) => m.to === to);
+  assert.ok(messages.length, `no code was sent to ${to}`);
+  return messages.at(-1).code;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function setEditor(page, editor, text) {
+  // GraphiQL's editors are CodeMirror: click in, select all, and paste the text
+  // (insertText, as a paste does: typing would fight its bracket auto-closing).
+  await editor.click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(text);
+}
+
+test("GraphiQL runs a query, served entirely from this server", async () => {
+  const page = await newPage();
+  const response = await page.goto(`${BASE_URL}/graphql`);
+  assert.equal(response.status(), 200);
+  assert.match(response.headers()["content-security-policy"], /default-src 'self'/);
+  await page.locator(".graphiql-container").waitFor();
+
+  const queryEditor = page.locator(".graphiql-query-editor .CodeMirror");
+  await setEditor(page, queryEditor, "{ polls { question } }");
+  await page.locator(".graphiql-execute-button").click();
+  const result = page.locator(".result-window");
+  await result.getByText(DEMO_QUESTION).waitFor();
+  await shot(page, "graphiql-result");
+
+  // The header editor works: a pasted Bearer token signs the request.
+  const login = await fetch(`${BASE_URL}/graphql`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      query: 'mutation { tokenAuth(username: "test", password: "test1234") { token } }',
+    }),
+  }).then((r) => r.json());
+  const token = login.data.tokenAuth.token;
+  assert.ok(token);
+  await page.locator('button[data-name="headers"]').click();
+  // The tool section holds the variables editor, then the headers editor.
+  const headersEditor = page.locator(".graphiql-editor-tool .CodeMirror").nth(1);
+  await setEditor(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }));
+  await setEditor(page, queryEditor, "{ me { username } }");
+  await page.locator(".graphiql-execute-button").click();
+  await result.getByText('"username": "test"').waitFor();
+  await shot(page, "graphiql-headers");
+
+  assert.deepEqual(outside, [], "GraphiQL asked for something outside this server");
+  assert.deepEqual(problems, [], "CSP violations or page errors on GraphiQL");
+  await page.context().close();
+});
+
+test("the demo page: sign up, enroll a phone, enter the code, vote", async () => {
+  const page = await newPage();
+  const phone = "+14155552671";
+  const username = `browser_${process.pid}`;
+  const response = await page.goto(`${BASE_URL}/`);
+  assert.match(response.headers()["content-security-policy"], /default-src 'self'/);
+
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill("a-long-browser-pass-phrase");
+  await shot(page, "demo-1-signin");
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  await page.locator("#enroll").waitFor();
+  await page.getByLabel("Phone number").fill(phone);
+  await shot(page, "demo-2-enroll");
+  await page.getByRole("button", { name: "Send me a code" }).click();
+
+  await page.locator("#code").waitFor();
+  await page.locator("#hint").getByText("server log").waitFor();
+  assert.match(await page.locator("#code-sent").textContent(), /\+1\*{6}2671/);
+  // A wrong code first: the page shows the machine-readable code and what's left.
+  const code = lastCode(phone);
+  await page.getByLabel("Code").fill(String((Number(code) + 1) % 1_000_000).padStart(6, "0"));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.locator("#error").getByText("INVALID_CODE").waitFor();
+  assert.match(await page.locator("#error").textContent(), /4 attempt\(s\) left/);
+  await page.getByLabel("Code").fill(code);
+  await shot(page, "demo-3-code");
+  await page.getByRole("button", { name: "Verify" }).click();
+
+  await page.locator("#vote").waitFor();
+  await page.getByText(DEMO_QUESTION).waitFor();
+  assert.match(await page.locator("#whoami").textContent(), new RegExp(username));
+  await page.getByRole("button", { name: "Authenticator app" }).click();
+  await page.locator('.count[data-choice="Authenticator app"]').getByText("1 vote").waitFor();
+  assert.match(await page.locator("#total").textContent(), /Yours is counted/);
+  await shot(page, "demo-4-counted");
+
+  assert.deepEqual(outside, [], "the demo page asked for something outside this server");
+  assert.deepEqual(problems, [], "CSP violations or page errors on the demo page");
+  await page.context().close();
+});
