@@ -12,15 +12,18 @@ graphene-django's view is kept for GraphiQL; the request path is ours so that:
 import hashlib
 import json
 import re
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView as GrapheneView
 from graphql import (
+    DocumentNode,
     GraphQLError,
     NoSchemaIntrospectionCustomRule,
     OperationType,
@@ -193,13 +196,10 @@ class GraphQLView(GrapheneView):
                 f"The document is longer than {settings.GRAPHQL_MAX_DOCUMENT_LENGTH} characters."
             )
             return {"errors": [error_format(error, code=ErrorCode.QUERY_TOO_COMPLEX)]}, 400
-        try:
-            document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
-        except GraphQLError as exc:
-            # graphql-core aborts a document with too many tokens with a syntax error.
-            too_many = "Parsing aborted" in exc.message
-            code = ErrorCode.QUERY_TOO_COMPLEX if too_many else ErrorCode.GRAPHQL_PARSE_FAILED
-            return {"errors": [error_format(exc, code=code)]}, 400
+        schema = self.schema.graphql_schema
+        document, errors = document_prepare(schema, query)
+        if errors is not None:
+            return errors, 400
 
         operation = get_operation_ast(document, operation_name)
         if (
@@ -208,14 +208,6 @@ class GraphQLView(GrapheneView):
             and operation.operation != OperationType.QUERY
         ):
             raise RequestError("Mutations must be sent with POST.", status=405)
-
-        schema = self.schema.graphql_schema
-        rules = [*specified_rules, ComplexityLimitRule, StorableTextRule]
-        if not settings.GRAPHIQL_ENABLED:
-            rules.append(NoSchemaIntrospectionCustomRule)
-        errors = validate(schema, document, rules)
-        if errors:
-            return {"errors": [_validation_error_format(e) for e in errors]}, 400
         if apq_hash is not None:
             # Only documents that parse and validate are kept.
             cache.set(_apq_key(apq_hash), query, settings.GRAPHQL_APQ_TTL)
@@ -243,6 +235,61 @@ class GraphQLView(GrapheneView):
             body["errors"] = [error_format(e) for e in result.errors]
         body["data"] = result.data
         return body, 200
+
+
+# --- Parsed and validated documents, cached -------------------------------------
+# Apollo-style clients send the same few documents over and over; parsing and
+# validating one costs about as much as running it. The outcome (a valid
+# document, or the error body) is kept in a bounded LRU per process, keyed by
+# the document text, the schema and whether introspection is allowed. Documents
+# longer than GRAPHQL_DOCUMENT_CACHE_MAX_LENGTH are not kept, which bounds the
+# memory the cache can hold (a flood of distinct documents only evicts).
+
+
+Prepared = tuple[DocumentNode | None, dict | None]
+
+
+def _document_prepare(schema, query: str, introspection: bool) -> Prepared:
+    """Parse and validate: (document, None), or (None, the error body to answer)."""
+    try:
+        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+    except GraphQLError as exc:
+        # graphql-core aborts a document with too many tokens with a syntax error.
+        too_many = "Parsing aborted" in exc.message
+        code = ErrorCode.QUERY_TOO_COMPLEX if too_many else ErrorCode.GRAPHQL_PARSE_FAILED
+        return None, {"errors": [error_format(exc, code=code)]}
+    rules = [*specified_rules, ComplexityLimitRule, StorableTextRule]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    errors = validate(schema, document, rules)
+    if errors:
+        return None, {"errors": [_validation_error_format(e) for e in errors]}
+    return document, None
+
+
+def _document_cache_build():
+    return lru_cache(maxsize=settings.GRAPHQL_DOCUMENT_CACHE_SIZE)(_document_prepare)
+
+
+_document_cached = _document_cache_build()
+
+
+def document_prepare(schema, query: str) -> Prepared:
+    introspection = settings.GRAPHIQL_ENABLED
+    if settings.GRAPHQL_DOCUMENT_CACHE_SIZE and len(query) <= (
+        settings.GRAPHQL_DOCUMENT_CACHE_MAX_LENGTH
+    ):
+        return _document_cached(schema, query, introspection)
+    return _document_prepare(schema, query, introspection)
+
+
+def _document_cache_reset(*, setting, **kwargs):
+    global _document_cached
+    if setting.startswith("GRAPHQL_") or setting == "GRAPHIQL_ENABLED":
+        _document_cached = _document_cache_build()
+
+
+setting_changed.connect(_document_cache_reset)
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")

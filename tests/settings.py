@@ -14,5 +14,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from config.settings import *  # noqa: E402, F403
 
-# Password hashing is deliberately slow; tests that don't measure it use a fast hasher.
+# Password hashing is deliberately slow; tests that don't measure it use a fast
+# hasher (tests/accounts/test_accounts_hashing.py uses the production list).
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303

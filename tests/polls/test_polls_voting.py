@@ -110,18 +110,41 @@ def test_a_bad_token_still_reads_polls(gql, poll):
     assert result.data["polls"][0]["myVote"] is None
 
 
-@pytest.mark.parametrize("count", [1, 30])
+def _polls_create(count: int, voter) -> None:
+    polls = Poll.objects.bulk_create(Poll(question=f"Q{n}") for n in range(count))
+    choices = Choice.objects.bulk_create(
+        Choice(poll=poll, text=text) for poll in polls for text in ("a", "b", "c")
+    )
+    Vote.objects.bulk_create(
+        Vote(user=voter, poll=poll, choice=choices[3 * n + n % 3]) for n, poll in enumerate(polls)
+    )
+
+
+@pytest.mark.parametrize("count", [1, 100, 1000])
 def test_reading_polls_costs_a_constant_number_of_queries(
     gql, user_2fa, count, django_assert_max_num_queries
 ):
-    for n in range(count):
-        poll = Poll.objects.create(question=f"Q{n}")
-        choices = [Choice.objects.create(poll=poll, text=t) for t in ("a", "b", "c")]
-        Vote.objects.create(user=user_2fa, poll=poll, choice=choices[n % 3])
+    _polls_create(count, user_2fa)
     token = verified_token(user_2fa)
+    query = "{ polls { id totalVotes myVote { id } choices { id text votes } } }"
 
     # The user lookup, then polls, choices with counts, and the caller's votes.
     with django_assert_max_num_queries(4):
-        result = gql(POLLS, token=token)
+        result = gql(query, token=token)
     assert len(result.data["polls"]) == count
     assert all(p["totalVotes"] == 1 and p["myVote"] for p in result.data["polls"])
+    assert sum(c["votes"] for p in result.data["polls"] for c in p["choices"]) == count
+
+
+def test_a_vote_is_one_upsert_plus_the_poll_it_returns(
+    gql, user_2fa, poll, django_assert_num_queries
+):
+    token = verified_token(user_2fa)
+    choice = poll.choices.first()
+
+    # The user lookup, the upsert, then the poll, its choices and the caller's vote.
+    with django_assert_num_queries(5) as captured:
+        result = gql(VOTE, {"c": str(choice.pk)}, token=token)
+    assert result.data["vote"]["poll"]["myVote"]["text"] == choice.text
+    writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(writes) == 1 and "ON CONFLICT" in writes[0]
