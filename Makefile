@@ -3,6 +3,8 @@
 #   make test   run the whole test suite
 #   make lint   ruff check and format check
 #   make schema regenerate schema.graphql (SDL) after changing the API
+#   make serve  production serving: gunicorn, DEBUG off (needs SECRET_KEY; see README)
+#   make bench  benchmarks, written to docs/benchmarks.md
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +16,7 @@ PORT ?= 8000
 # Development settings for `make run` only; production sets its own environment.
 RUN_ENV := DEBUG=1 SECRET_KEY=development-only-insecure-key-for-make-run
 
-.PHONY: run test lint format venv vendor clients node-deps schema migrate seed clean
+.PHONY: run serve bench test lint format venv vendor clients node-deps schema migrate seed clean
 
 # Browser assets (GraphiQL, React) come from the npm registry at setup time,
 # pinned by web/package-lock.json, and are served by this server: no CDN.
@@ -66,6 +68,11 @@ node-deps:
 schema: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py graphql_schema --out schema.graphql
 
+# Benchmarks (a harness, not a test): writes docs/benchmarks.md. Row 3 needs
+# PostgreSQL and Redis on 127.0.0.1 (BENCH_PG_ADMIN_URL, BENCH_REDIS_URL).
+bench: $(STAMP) vendor
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 migrate: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
@@ -74,6 +81,17 @@ seed: migrate
 
 run: seed vendor
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production serving on this machine: gunicorn (config/gunicorn.conf.py: BIND,
+# WEB_CONCURRENCY, ...), DEBUG off, static files through whitenoise. The
+# environment must provide SECRET_KEY (and on plain-HTTP loopback
+# SECURE_SSL_REDIRECT=0); see the README's deployment section.
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: $(STAMP) vendor
+	DEBUG=0 $(BIN)/python manage.py check --deploy --fail-level ERROR
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 WHITENOISE_USE_FINDERS=0 exec $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi:application
 
 test: $(STAMP) node-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

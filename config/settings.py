@@ -107,6 +107,8 @@ TEMPLATES = [
 # SECURE_SSL_REDIRECT=0.
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -126,6 +128,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: write-ahead logging, so readers don't wait for a
+    # writer and a commit costs one fsync of the log, not of the database;
+    # IMMEDIATE transactions take the write lock up front instead of failing
+    # with "database is locked" halfway; and a short wait for a busy lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 5,
+        }
+    )
 
 # REDIS_URL, e.g. redis://127.0.0.1:6379/0; local memory by default. Rate limits
 # and other shared counters live in this cache, so production needs Redis.
@@ -280,11 +294,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# `collectstatic` (make serve) also writes gzip and brotli copies for whitenoise.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 # whitenoise serves static files in every mode. GraphiQL's and React's files
 # come from npm (web/package.json) into web/static/vendor/ (`make vendor`);
 # nothing is loaded from a CDN. Without collectstatic, files are found in place.
-WHITENOISE_USE_FINDERS = True
+# `make serve` collects them first and turns this off (served compressed, from STATIC_ROOT).
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 # ... so a missing STATIC_ROOT (no collectstatic yet) is not worth a warning.
 warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 

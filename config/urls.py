@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import path
 
+from core.health import healthz
 from schema.views import GraphQLView
 from web.views import demo
 
 urlpatterns = [
     path("", demo, name="demo"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("graphql", GraphQLView.as_view(), name="graphql"),
 ]
