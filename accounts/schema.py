@@ -4,8 +4,9 @@ from graphene.types.generic import GenericScalar
 from accounts import services, tokens
 from accounts.tokens import TokenPair
 from core.http import client_ip
+from twofa.models import PHONE_METHODS
 from twofa.phone import phone_mask
-from twofa.selectors import twofa_enabled
+from twofa.selectors import methods_for, twofa_enabled
 
 
 class UserType(graphene.ObjectType):
@@ -70,8 +71,18 @@ class TokenAuthPayload(graphene.ObjectType):
     challenge = graphene.String(
         description="Opaque, single-use handle for `verifyToken` and `resendCode`."
     )
-    channel = graphene.Field("twofa.schema.ChannelEnum", description="How the code was sent.")
+    channel = graphene.Field(
+        "twofa.schema.ChannelEnum", description="How the code was sent; null for the app."
+    )
     phone_number = graphene.String(description="The masked number the code went to.")
+    method = graphene.Field(
+        "twofa.schema.TwoFactorMethodEnum",
+        description="The method the challenge started with (the user's preferred one).",
+    )
+    methods = graphene.List(
+        graphene.NonNull("twofa.schema.TwoFactorMethodEnum"),
+        description="Every method the user may answer with (see verifyToken's `method`).",
+    )
     expires_in = graphene.Int(description="Seconds until the challenge expires.")
     message = graphene.String(description="A sentence to show the user.")
 
@@ -128,14 +139,21 @@ class TokenAuth(graphene.Mutation):
                 refresh_expires_in=pair.refresh_expires_in,
             )
         challenge = result.challenge.challenge
-        masked = phone_mask(challenge.phone_number)
+        by_phone = challenge.channel in PHONE_METHODS
+        masked = phone_mask(challenge.phone_number) if by_phone else None
         return TokenAuthPayload(
             two_factor_required=True,
             challenge=result.challenge.token,
-            channel=challenge.channel,
+            channel=challenge.channel if by_phone else None,
             phone_number=masked,
+            method=challenge.channel,
+            methods=methods_for(challenge.user),
             expires_in=challenge.expires_in,
-            message=f"A verification code was sent to {masked}.",
+            message=(
+                f"A verification code was sent to {masked}."
+                if by_phone
+                else "Enter the code from your authenticator app."
+            ),
         )
 
 

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "corsheaders",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "graphene_django",
     "accounts",
     "twofa",
@@ -228,7 +230,16 @@ TWOFA_PROVIDER_CLASSES = {
     "console": "twofa.providers.console.ConsoleProvider",
     "twilio": "twofa.providers.twilio.TwilioProvider",
     "vonage": "twofa.providers.vonage.VonageProvider",
+    # Local verifiers beside the remote providers: nothing is sent.
+    "totp": "twofa.providers.totp.TotpVerifier",
+    "recovery": "twofa.providers.recovery.RecoveryCodeVerifier",
 }
+# Authenticator apps (django-otp's TOTPDevice): 30 s steps, 6 digits, one step
+# of tolerance either way; the name apps show next to the account.
+OTP_TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Pollstr")
+# No drift learning: the accepted window stays exactly one step either side.
+OTP_TOTP_SYNC = False
+RECOVERY_CODE_COUNT = 10
 # Seconds any one call to a provider may take before it counts as unavailable.
 TWOFA_PROVIDER_TIMEOUT = env_int("TWOFA_PROVIDER_TIMEOUT", 5)
 

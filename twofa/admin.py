@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.http import client_ip
 from twofa.models import AuditEvent, Challenge, PhoneNumber
@@ -90,4 +91,26 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# django-otp's own admin shows (and edits) a device's secret key; staff see
+# only that an app is enrolled.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -6,8 +6,22 @@ from twofa.phone import phone_mask
 
 
 class Channel(models.TextChoices):
+    """How a code is delivered to a phone."""
+
     SMS = "sms", "SMS"
     CALL = "call", "Voice call"
+
+
+class Method(models.TextChoices):
+    """A second factor: a code sent to the phone, an authenticator app, or a recovery code."""
+
+    SMS = "sms", "SMS"
+    CALL = "call", "Voice call"
+    TOTP = "totp", "Authenticator app"
+    RECOVERY_CODE = "recovery", "Recovery code"
+
+
+PHONE_METHODS = frozenset({Method.SMS, Method.CALL})
 
 
 class PhoneNumber(models.Model):
@@ -35,6 +49,7 @@ class Challenge(models.Model):
     class Purpose(models.TextChoices):
         LOGIN = "login", "Login"
         ENROLL = "enroll", "Enrollment"
+        TOTP_SETUP = "totp_setup", "Authenticator app setup"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -47,8 +62,10 @@ class Challenge(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
-    phone_number = models.CharField(max_length=16)
-    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.SMS)
+    phone_number = models.CharField(max_length=16, blank=True)
+    # The method of the latest send: "sms"/"call" (a code went to phone_number),
+    # or "totp" (nothing is sent: the code comes from the user's app).
+    channel = models.CharField(max_length=8, choices=Method.choices, default=Method.SMS)
     provider = models.CharField(max_length=32)
     provider_ref = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -86,6 +103,11 @@ class AuditEvent(models.Model):
         DISABLED = "disabled", "2FA disabled"
         RESET = "reset", "2FA reset by staff"
         RATE_LIMITED = "rate_limited", "Rate limited"
+        TOTP_ENROLLED = "totp_enrolled", "Authenticator app enrolled"
+        TOTP_REMOVED = "totp_removed", "Authenticator app removed"
+        RECOVERY_CODES_GENERATED = "recovery_codes_generated", "Recovery codes generated"
+        RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+        PREFERENCE_CHANGED = "preference_changed", "Preferred method changed"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -106,3 +128,38 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code, stored as a salted, keyed hash (never the code).
+
+    Codes are random (about 50 bits), so a fast keyed hash is enough; what
+    makes guessing hopeless is the entropy plus the per-challenge attempt limit.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"Recovery code #{self.pk} ({'used' if self.used_at else 'unused'})"
+
+
+class MethodPreference(models.Model):
+    """Which method a login challenge starts with (default: the app, else SMS)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="twofa_preference"
+    )
+    method = models.CharField(max_length=8, choices=Method.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.get_method_display()

@@ -1,13 +1,20 @@
 import graphene
+import segno
 from django.conf import settings
 from graphene.types.generic import GenericScalar
 
 from accounts.schema import AuthTokensPayload, UserType
 from core.http import client_ip
 from twofa import services
-from twofa.models import Channel
+from twofa.models import Channel, Method
 from twofa.phone import phone_mask
-from twofa.selectors import phone_number_for
+from twofa.selectors import (
+    methods_for,
+    phone_number_for,
+    preferred_method_for,
+    recovery_codes_remaining,
+    twofa_enabled,
+)
 
 
 class ChannelEnum(graphene.Enum):
@@ -17,6 +24,20 @@ class ChannelEnum(graphene.Enum):
 
     SMS = Channel.SMS.value
     CALL = Channel.CALL.value
+
+
+class TwoFactorMethodEnum(graphene.Enum):
+    class Meta:
+        name = "TwoFactorMethod"
+        description = (
+            "A second factor: a code by SMS or voice call, a code from an authenticator "
+            "app (TOTP), or a one-time recovery code."
+        )
+
+    SMS = Method.SMS.value
+    CALL = Method.CALL.value
+    TOTP = Method.TOTP.value
+    RECOVERY_CODE = Method.RECOVERY_CODE.value
 
 
 def _channel(value) -> str | None:
@@ -30,17 +51,42 @@ class TwoFactorStatus(graphene.ObjectType):
     class Meta:
         description = "A user's two-factor authentication state."
 
-    enabled = graphene.Boolean(required=True, description="True once a phone number is verified.")
+    enabled = graphene.Boolean(
+        required=True, description="True once a phone number or an authenticator app is verified."
+    )
     phone_number = graphene.String(description="The verified phone number, masked.")
+    methods = graphene.List(
+        graphene.NonNull(TwoFactorMethodEnum),
+        required=True,
+        description="The methods the user can sign in with.",
+    )
+    preferred_method = graphene.Field(
+        TwoFactorMethodEnum, description="The method a login starts with; null without 2FA."
+    )
+    recovery_codes_remaining = graphene.Int(
+        required=True, description="Unused recovery codes (see `generateRecoveryCodes`)."
+    )
 
     @staticmethod
     def resolve_enabled(user, info):
-        return phone_number_for(user) is not None
+        return twofa_enabled(user)
 
     @staticmethod
     def resolve_phone_number(user, info):
         phone = phone_number_for(user)
         return phone_mask(phone.number) if phone else None
+
+    @staticmethod
+    def resolve_methods(user, info):
+        return methods_for(user)
+
+    @staticmethod
+    def resolve_preferred_method(user, info):
+        return preferred_method_for(user)
+
+    @staticmethod
+    def resolve_recovery_codes_remaining(user, info):
+        return recovery_codes_remaining(user)
 
 
 class ResendCodePayload(graphene.ObjectType):
@@ -70,11 +116,16 @@ class DisableTwoFactorPayload(graphene.ObjectType):
 
 
 def _require_enrollment_rights(info):
-    """Login is enough to add a first phone; changing one needs a recent second factor."""
+    """Login is enough to add a first factor; once 2FA is on, adding or changing one
+    needs a recent second factor."""
     user = info.context.auth.require_user()
-    if phone_number_for(user) is not None:
+    if twofa_enabled(user):
         user = info.context.auth.require_second_factor(max_age=settings.TWOFA_STEP_UP_MAX_AGE)
     return user
+
+
+def _require_step_up(info):
+    return info.context.auth.require_second_factor(max_age=settings.TWOFA_STEP_UP_MAX_AGE)
 
 
 class VerifyToken(graphene.Mutation):
@@ -84,13 +135,21 @@ class VerifyToken(graphene.Mutation):
     class Arguments:
         challenge = graphene.String(required=True)
         code = graphene.String(required=True)
+        method = TwoFactorMethodEnum(
+            description=(
+                "What the code is; default: the method of the challenge's latest send. "
+                "Any method of the user's may be used, e.g. RECOVERY_CODE."
+            )
+        )
 
     Output = AuthTokensPayload
 
     @staticmethod
-    def mutate(root, info, challenge, code):
+    def mutate(root, info, challenge, code, method=None):
         return AuthTokensPayload.from_pair(
-            services.login_challenge_verify(challenge, code, ip=client_ip(info.context))
+            services.login_challenge_verify(
+                challenge, code, method=_channel(method), ip=client_ip(info.context)
+            )
         )
 
 
@@ -99,7 +158,8 @@ class ResendCode(graphene.Mutation):
         description = (
             "Send the code again for a login challenge, optionally by another channel. "
             "Usually a new code (the previous one stops working); Twilio Verify re-sends "
-            "the same code. Attempts and expiry carry over."
+            "the same code. A challenge that began with the authenticator app switches to "
+            "the phone. Attempts and expiry carry over."
         )
 
     class Arguments:
@@ -180,9 +240,134 @@ class DisableTwoFactor(graphene.Mutation):
         return DisableTwoFactorPayload(user=user)
 
 
+class SetupTotpPayload(graphene.ObjectType):
+    secret = graphene.String(required=True, description="The shared secret, base32.")
+    otpauth_uri = graphene.String(
+        required=True, description="otpauth://totp/... for apps that take a link or a QR code."
+    )
+    qr_code_svg = graphene.String(required=True, description="The otpauthUri as a QR code (SVG).")
+
+
+class SetupTotp(graphene.Mutation):
+    class Meta:
+        description = (
+            "Start setting up an authenticator app: a new secret, not yet active. Confirm it "
+            "with `confirmTotp`. Needs a login; a recent 2FA-verified token once 2FA is on."
+        )
+
+    Output = SetupTotpPayload
+
+    @staticmethod
+    def mutate(root, info):
+        user = _require_enrollment_rights(info)
+        setup = services.totp_setup(user, ip=client_ip(info.context))
+        qr = segno.make(setup.otpauth_uri, error="m")
+        return SetupTotpPayload(
+            secret=setup.secret,
+            otpauth_uri=setup.otpauth_uri,
+            qr_code_svg=qr.svg_inline(scale=4, title="Authenticator app setup"),
+        )
+
+
+class ConfirmTotpPayload(graphene.ObjectType):
+    user = graphene.Field(UserType, required=True, description="The user, now with the app on.")
+    token = graphene.String(required=True, description="A new 2FA-verified access token.")
+    refresh_token = graphene.String(required=True, description="A new refresh token.")
+    payload = GenericScalar(required=True, description="The access token's claims, decoded.")
+
+
+class ConfirmTotp(graphene.Mutation):
+    class Meta:
+        description = (
+            "Confirm the authenticator app from `setupTotp` with a code it shows. Turns 2FA "
+            "on (the app becomes the preferred method) and returns a new token pair."
+        )
+
+    class Arguments:
+        code = graphene.String(required=True)
+
+    Output = ConfirmTotpPayload
+
+    @staticmethod
+    def mutate(root, info, code):
+        user = _require_enrollment_rights(info)
+        pair = services.totp_confirm(user, code, ip=client_ip(info.context))
+        user.refresh_from_db()
+        return ConfirmTotpPayload(
+            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
+        )
+
+
+class UserPayload(graphene.ObjectType):
+    user = graphene.Field(UserType, required=True)
+
+
+class RemoveTotp(graphene.Mutation):
+    class Meta:
+        description = (
+            "Remove the authenticator app. Needs a recent 2FA-verified token. Without a "
+            "phone left, 2FA is off. Revokes refresh tokens."
+        )
+
+    Output = UserPayload
+
+    @staticmethod
+    def mutate(root, info):
+        user = _require_step_up(info)
+        services.totp_remove(user, ip=client_ip(info.context))
+        user.refresh_from_db()
+        return UserPayload(user=user)
+
+
+class GenerateRecoveryCodesPayload(graphene.ObjectType):
+    codes = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Single-use codes, shown this once: the user should store them safely.",
+    )
+
+
+class GenerateRecoveryCodes(graphene.Mutation):
+    class Meta:
+        description = (
+            "Create 10 one-time recovery codes, replacing any earlier ones. Needs a recent "
+            "2FA-verified token."
+        )
+
+    Output = GenerateRecoveryCodesPayload
+
+    @staticmethod
+    def mutate(root, info):
+        user = _require_step_up(info)
+        return GenerateRecoveryCodesPayload(
+            codes=services.recovery_codes_generate(user, ip=client_ip(info.context))
+        )
+
+
+class SetPreferredMethod(graphene.Mutation):
+    class Meta:
+        description = "Choose the method a login starts with. Needs a 2FA-verified token."
+
+    class Arguments:
+        method = TwoFactorMethodEnum(required=True)
+
+    Output = UserPayload
+
+    @staticmethod
+    def mutate(root, info, method):
+        user = info.context.auth.require_second_factor()
+        services.preferred_method_set(user, _channel(method), ip=client_ip(info.context))
+        return UserPayload(user=user)
+
+
 class Mutation(graphene.ObjectType):
     verify_token = VerifyToken.Field()
     resend_code = ResendCode.Field()
     verify_phone = VerifyPhone.Field()
     register_phone = RegisterPhone.Field()
     disable_two_factor = DisableTwoFactor.Field()
+    setup_totp = SetupTotp.Field()
+    confirm_totp = ConfirmTotp.Field()
+    remove_totp = RemoveTotp.Field()
+    generate_recovery_codes = GenerateRecoveryCodes.Field()
+    set_preferred_method = SetPreferredMethod.Field()

@@ -7,6 +7,7 @@ rolls back on error (ATOMIC_REQUESTS-style) cannot undo them. Every send is
 rate limited (twofa.limits) and every event audited (twofa.audit).
 """
 
+import base64
 import hashlib
 import logging
 import re
@@ -18,24 +19,53 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from accounts.tokens import TokenPair, refresh_tokens_revoke_all, token_pair_issue
-from core.exceptions import DomainError, RateLimited
+from accounts.tokens import AMR_PASSWORD, TokenPair, refresh_tokens_revoke_all, token_pair_issue
+from core.exceptions import BadUserInput, DomainError, RateLimited
 from twofa import limits
 from twofa.audit import audit_record
 from twofa.exceptions import CodeExpired, InvalidCode, ProviderUnavailable, TooManyAttempts
-from twofa.models import AuditEvent, Challenge, Channel, PhoneNumber
+from twofa.models import (
+    PHONE_METHODS,
+    AuditEvent,
+    Challenge,
+    Channel,
+    Method,
+    MethodPreference,
+    PhoneNumber,
+    RecoveryCode,
+)
 from twofa.phone import phone_normalise
 from twofa.providers import provider_chain, provider_get
+from twofa.providers.recovery import (
+    recovery_code_format,
+    recovery_code_new,
+    recovery_code_normalise,
+    recovery_digest,
+)
+from twofa.selectors import (
+    methods_for,
+    phone_number_for,
+    preferred_method_for,
+    recovery_codes_remaining,
+    totp_device_for,
+)
 
 Kind = AuditEvent.Kind
 logger = logging.getLogger("twofa")
 
-# The `amr` value (RFC 8176) that a code delivered by each channel proves.
-CHANNEL_AMR = {Channel.SMS: "sms", Channel.CALL: "tel"}
+# The `amr` value (RFC 8176) each method proves.
+METHOD_AMR = {
+    Method.SMS: "sms",
+    Method.CALL: "tel",
+    Method.TOTP: "otp",
+    Method.RECOVERY_CODE: "rec",
+}
 
 _CODE_RE = re.compile(r"^[0-9]{4,10}$")
+_RECOVERY_RE = re.compile(r"^[a-z0-9]{10}$")
 
 
 def _token_hash(raw: str) -> str:
@@ -134,15 +164,26 @@ class IssuedChallenge:
 
 
 def _challenge_create(
-    *, user: User, purpose: str, number: str, channel: str, ip: str
+    *,
+    user: User,
+    purpose: str,
+    number: str,
+    channel: str,
+    ip: str,
+    local: tuple[str, str] | None = None,
 ) -> IssuedChallenge:
-    channel = Channel(channel).value
+    """Start a challenge: send a code to `number` by `channel`, or, with
+    `local=(verifier, ref)`, send nothing (the code comes from the user's app)."""
+    channel = Method(channel).value
     replaced = Challenge.objects.filter(
         user=user, purpose=purpose, status=Challenge.Status.PENDING
-    ).values_list("provider", "provider_ref")
-    _provider_cancel(list(replaced))
-    # Send first: if the provider fails, no challenge exists and nothing changed.
-    provider, ref = _send(user=user, to=number, channel=channel, purpose=purpose, ip=ip)
+    ).values_list("provider", "provider_ref", "channel")
+    _provider_cancel([(p, r) for p, r, c in replaced if c in PHONE_METHODS])
+    if local is None:
+        # Send first: if the provider fails, no challenge exists and nothing changed.
+        provider, ref = _send(user=user, to=number, channel=channel, purpose=purpose, ip=ip)
+    else:
+        provider, ref = local
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -170,15 +211,62 @@ def _challenge_ensure_live(challenge: Challenge) -> None:
         raise CodeExpired()
 
 
-def _challenge_check(challenge: Challenge, code: str, *, ip: str) -> Challenge:
+def _verifier_for(challenge: Challenge, method: str) -> tuple[str, str]:
+    """Which provider or local verifier checks a code by `method` for this challenge."""
+    if method == challenge.channel:
+        return challenge.provider, challenge.provider_ref
+    if method in PHONE_METHODS:
+        if challenge.channel in PHONE_METHODS:  # e.g. CALL for a challenge last sent by SMS
+            return challenge.provider, challenge.provider_ref
+        raise BadUserInput(
+            "No code was sent to a phone for this challenge: request one with resendCode."
+        )
+    if method == Method.TOTP:
+        device = totp_device_for(challenge.user)
+        if device is None:
+            raise BadUserInput("No authenticator app is set up for this account.")
+        return "totp", str(device.pk)
+    if method == Method.RECOVERY_CODE:
+        if not recovery_codes_remaining(challenge.user):
+            raise BadUserInput("There are no unused recovery codes for this account.")
+        return "recovery", str(challenge.user.pk)
+    raise BadUserInput("Unknown method.")
+
+
+def _code_normalise(code: str, method: str) -> str | None:
+    """The code as the verifier takes it, or None when it can't be right."""
+    if method == Method.RECOVERY_CODE:
+        code = recovery_code_normalise(code or "")
+        return code if _RECOVERY_RE.match(code) else None
+    code = re.sub(r"[\s-]", "", code or "")
+    return code if _CODE_RE.match(code) else None
+
+
+@dataclass(frozen=True)
+class Verified:
+    challenge: Challenge
+    method: str  # what the right code was: "sms", "call", "totp" or "recovery"
+
+    @property
+    def amr(self) -> list[str]:
+        return [AMR_PASSWORD, METHOD_AMR[self.method]]
+
+
+def _challenge_check(
+    challenge: Challenge, code: str, *, ip: str, method: str | None = None
+) -> Verified:
     """Check a code against a challenge, counting the attempt first.
 
     The attempt is reserved under a row lock before the code is evaluated, so
     however many requests race, at most TWOFA_MAX_ATTEMPTS codes are ever
-    evaluated for one challenge.
+    evaluated for one challenge, whatever the method.
     """
     user = challenge.user
     _challenge_ensure_live(challenge)
+    method = Method(method or challenge.channel).value
+    if method in PHONE_METHODS and challenge.channel in PHONE_METHODS:
+        method = challenge.channel  # the code came by the latest send, whatever was asked
+    verifier = _verifier_for(challenge, method)
     _audited_limits(
         lambda: limits.backoff_check(user), user=user, phone=challenge.phone_number, ip=ip
     )
@@ -191,9 +279,11 @@ def _challenge_check(challenge: Challenge, code: str, *, ip: str) -> Challenge:
         locked.attempts += 1
         locked.save(update_fields=["attempts"])
 
-    code = re.sub(r"[\s-]", "", code or "")
+    code = _code_normalise(code, method)
     phone = locked.phone_number
-    if _CODE_RE.match(code) and _provider_check(locked, code):
+    if locked.provider_ref != challenge.provider_ref:  # a resend in between
+        verifier = _verifier_for(locked, method)
+    if code is not None and _provider_check(locked, verifier, code):
         # Only the request that moves the challenge out of PENDING wins; a
         # resend in between changed provider_ref, so the old code loses too.
         won = Challenge.objects.filter(
@@ -202,8 +292,20 @@ def _challenge_check(challenge: Challenge, code: str, *, ip: str) -> Challenge:
         if not won:
             raise CodeExpired()
         locked.status = Challenge.Status.VERIFIED
-        audit_record(Kind.CODE_VERIFIED, user=user, phone=phone, ip=ip, purpose=locked.purpose)
-        return locked
+        if method != locked.channel and locked.channel in PHONE_METHODS:
+            # Answered another way: close the code that went to the phone.
+            _provider_cancel([(locked.provider, locked.provider_ref)])
+        audit_record(
+            Kind.CODE_VERIFIED, user=user, phone=phone, ip=ip, purpose=locked.purpose, method=method
+        )
+        if method == Method.RECOVERY_CODE:
+            audit_record(
+                Kind.RECOVERY_CODE_USED,
+                user=user,
+                ip=ip,
+                remaining=recovery_codes_remaining(user),
+            )
+        return Verified(locked, method)
 
     attempts_left = max_attempts - locked.attempts
     audit_record(
@@ -212,13 +314,15 @@ def _challenge_check(challenge: Challenge, code: str, *, ip: str) -> Challenge:
         phone=phone,
         ip=ip,
         purpose=locked.purpose,
+        method=method,
         attempts_left=attempts_left,
     )
     if attempts_left <= 0:
         Challenge.objects.filter(pk=locked.pk, status=Challenge.Status.PENDING).update(
             status=Challenge.Status.FAILED, completed_at=timezone.now()
         )
-        _provider_cancel([(locked.provider, locked.provider_ref)])
+        if locked.channel in PHONE_METHODS:
+            _provider_cancel([(locked.provider, locked.provider_ref)])
         backoff = limits.backoff_start(user)
         audit_record(
             Kind.LOCKED, user=user, phone=phone, ip=ip, purpose=locked.purpose, backoff=backoff
@@ -226,11 +330,11 @@ def _challenge_check(challenge: Challenge, code: str, *, ip: str) -> Challenge:
     raise InvalidCode(attempts_left=attempts_left)
 
 
-def _provider_check(challenge: Challenge, code: str) -> bool:
-    """Ask the provider that sent the challenge's code whether `code` is it."""
-    provider = provider_get(challenge.provider)
+def _provider_check(challenge: Challenge, verifier: tuple[str, str], code: str) -> bool:
+    """Ask the provider that sent the code (or the local verifier) whether `code` is it."""
+    name, ref = verifier
     try:
-        return provider.check(ref=challenge.provider_ref, to=challenge.phone_number, code=code)
+        return provider_get(name).check(ref=ref, to=challenge.phone_number, code=code)
     except (ProviderUnavailable, RateLimited):
         # The code was not evaluated: give the reserved attempt back.
         Challenge.objects.filter(pk=challenge.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
@@ -257,45 +361,70 @@ def _login_challenge_get(token: str) -> Challenge:
 # --- Login ----------------------------------------------------------------------
 
 
-def login_challenge_start(
-    user: User, *, ip: str = "", channel: str = Channel.SMS
-) -> IssuedChallenge:
-    """Send a login code to the user's verified phone."""
-    phone = PhoneNumber.objects.get(user=user)
-    _audited_limits(lambda: limits.backoff_check(user), user=user, phone=phone.number, ip=ip)
+def login_challenge_start(user: User, *, ip: str = "") -> IssuedChallenge:
+    """Start the second step of a login with the user's preferred method.
+
+    With an authenticator app preferred nothing is sent; with SMS or CALL the
+    code goes to the verified phone.
+    """
+    method = preferred_method_for(user)
+    phone = phone_number_for(user)
+    number = phone.number if phone is not None else ""
+    _audited_limits(lambda: limits.backoff_check(user), user=user, phone=number, ip=ip)
+    if method == Method.TOTP:
+        device = totp_device_for(user)
+        return _challenge_create(
+            user=user,
+            purpose=Challenge.Purpose.LOGIN,
+            number="",
+            channel=Method.TOTP,
+            ip=ip,
+            local=("totp", str(device.pk)),
+        )
     return _challenge_create(
-        user=user, purpose=Challenge.Purpose.LOGIN, number=phone.number, channel=channel, ip=ip
+        user=user, purpose=Challenge.Purpose.LOGIN, number=number, channel=method, ip=ip
     )
 
 
-def login_challenge_verify(token: str, code: str, *, ip: str = "") -> TokenPair:
-    """Finish a 2FA login: a right code turns the challenge into a token pair."""
-    challenge = _challenge_check(_login_challenge_get(token), code, ip=ip)
-    return token_pair_issue(
-        challenge.user,
-        amr=["pwd", CHANNEL_AMR[challenge.channel]],
-        auth_time=timezone.now(),
-    )
+def login_challenge_verify(
+    token: str, code: str, *, method: str | None = None, ip: str = ""
+) -> TokenPair:
+    """Finish a 2FA login: a right code turns the challenge into a token pair.
+
+    `method` defaults to the method of the challenge's latest send; any other
+    method the user has (an app, a recovery code) may be used instead.
+    """
+    verified = _challenge_check(_login_challenge_get(token), code, ip=ip, method=method)
+    return token_pair_issue(verified.challenge.user, amr=verified.amr, auth_time=timezone.now())
 
 
 def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") -> Challenge:
-    """Send a new code for a pending login challenge.
+    """Send a code (again) for a pending login challenge.
 
-    The previous code stops working, unless the provider re-sends the same code
-    for a verification still open (Twilio does); the attempt count and expiry
-    stay. Sends
-    for one challenge are at least TWOFA_RESEND_COOLDOWN seconds apart.
+    A challenge that began with the authenticator app switches to the phone
+    (SMS unless `channel` says CALL). Otherwise the previous code stops
+    working, unless the provider re-sends the same code for a verification
+    still open (Twilio does). The attempt count and expiry stay. Sends for one
+    challenge are at least TWOFA_RESEND_COOLDOWN seconds apart.
     """
     challenge = _login_challenge_get(token)
     _challenge_ensure_live(challenge)
-    channel = Channel(channel or challenge.channel).value
+    to_phone = challenge.channel in PHONE_METHODS
+    number = challenge.phone_number
+    if not to_phone:
+        phone = phone_number_for(challenge.user)
+        if phone is None:
+            raise BadUserInput("There is no phone number to send a code to.")
+        number = phone.number
+    channel = Channel(channel or (challenge.channel if to_phone else Channel.SMS)).value
     now = timezone.now()
     cooldown = timedelta(seconds=settings.TWOFA_RESEND_COOLDOWN)
-    # Claim the send slot atomically: of concurrent resends, one goes out.
-    claimed = Challenge.objects.filter(
-        pk=challenge.pk, status=Challenge.Status.PENDING, last_sent_at__lte=now - cooldown
-    ).update(last_sent_at=now)
-    if not claimed:
+    # Claim the send slot atomically: of concurrent resends, one goes out. (A
+    # challenge that never sent anything may send at once.)
+    claim = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING)
+    if to_phone:
+        claim = claim.filter(last_sent_at__lte=now - cooldown)
+    if not claim.update(last_sent_at=now):
         challenge.refresh_from_db(fields=["last_sent_at"])
         wait = cooldown - (now - challenge.last_sent_at)
         exc = RateLimited(
@@ -304,7 +433,7 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
         audit_record(
             Kind.RATE_LIMITED,
             user=challenge.user,
-            phone=challenge.phone_number,
+            phone=number,
             ip=ip,
             limit="resend_cooldown",
             retry_after=exc.extensions["retryAfter"],
@@ -312,14 +441,14 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
         raise exc
     provider, ref = _send(
         user=challenge.user,
-        to=challenge.phone_number,
+        to=number,
         channel=channel,
         purpose=challenge.purpose,
         ip=ip,
-        resend=(challenge.provider, challenge.provider_ref),
+        resend=(challenge.provider, challenge.provider_ref) if to_phone else None,
     )
     updated = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(
-        provider=provider, provider_ref=ref, channel=channel
+        provider=provider, provider_ref=ref, channel=channel, phone_number=number
     )
     if not updated:
         raise CodeExpired()
@@ -360,24 +489,28 @@ def enrollment_confirm(user: User, raw_number: str, code: str, *, ip: str = "") 
     )
     if challenge is None:
         raise CodeExpired()
-    challenge = _challenge_check(challenge, code, ip=ip)
+    verified = _challenge_check(challenge, code, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         _, created = PhoneNumber.objects.update_or_create(
             user=user, defaults={"number": number, "verified_at": now}
         )
         refresh_tokens_revoke_all(user)
-        tokens = token_pair_issue(user, amr=["pwd", CHANNEL_AMR[challenge.channel]], auth_time=now)
+        tokens = token_pair_issue(user, amr=verified.amr, auth_time=now)
     audit_record(Kind.ENROLLED if created else Kind.PHONE_CHANGED, user=user, phone=number, ip=ip)
     return tokens
 
 
 def twofa_disable(user: User, *, ip: str = "", by_staff: bool = False) -> None:
-    """Turn 2FA off: forget the phone, end pending challenges, revoke refresh tokens."""
+    """Turn 2FA off: forget the phone, the app and the recovery codes, end
+    pending challenges, revoke refresh tokens."""
     now = timezone.now()
     with transaction.atomic():
         phone = PhoneNumber.objects.filter(user=user).first()
         PhoneNumber.objects.filter(user=user).delete()
+        TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        MethodPreference.objects.filter(user=user).delete()
         Challenge.objects.filter(user=user, status=Challenge.Status.PENDING).update(
             status=Challenge.Status.REPLACED, completed_at=now
         )
@@ -389,3 +522,107 @@ def twofa_disable(user: User, *, ip: str = "", by_staff: bool = False) -> None:
         phone=phone.number if phone else "",
         ip=ip,
     )
+
+
+# --- Authenticator apps (TOTP) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TotpSetup:
+    device: TOTPDevice
+    secret: str  # base32, as apps take it
+    otpauth_uri: str
+
+
+def totp_setup(user: User, *, ip: str = "") -> TotpSetup:
+    """Create an unconfirmed authenticator-app device (replacing any earlier
+    unconfirmed one) and a setup challenge that `totp_confirm` checks."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    _challenge_create(
+        user=user,
+        purpose=Challenge.Purpose.TOTP_SETUP,
+        number="",
+        channel=Method.TOTP,
+        ip=ip,
+        local=("totp", str(device.pk)),
+    )
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return TotpSetup(device=device, secret=secret, otpauth_uri=device.config_url)
+
+
+def totp_confirm(user: User, code: str, *, ip: str = "") -> TokenPair:
+    """Confirm the app with a code from it: 2FA is on (the app preferred), other
+    apps are removed, refresh tokens revoked; returns a 2FA-verified pair."""
+    challenge = (
+        Challenge.objects.select_related("user")
+        .filter(
+            user=user,
+            purpose=Challenge.Purpose.TOTP_SETUP,
+            status__in=[Challenge.Status.PENDING, Challenge.Status.FAILED],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if challenge is None:
+        raise CodeExpired()
+    verified = _challenge_check(challenge, code, ip=ip)
+    now = timezone.now()
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(pk=challenge.provider_ref, user=user).first()
+        if device is None:
+            raise CodeExpired()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        MethodPreference.objects.update_or_create(user=user, defaults={"method": Method.TOTP})
+        refresh_tokens_revoke_all(user)
+        tokens = token_pair_issue(user, amr=verified.amr, auth_time=now)
+    audit_record(Kind.TOTP_ENROLLED, user=user, ip=ip)
+    return tokens
+
+
+def totp_remove(user: User, *, ip: str = "") -> None:
+    """Remove the authenticator app. Without a phone left, 2FA is turned off."""
+    if phone_number_for(user) is None:
+        audit_record(Kind.TOTP_REMOVED, user=user, ip=ip)
+        twofa_disable(user, ip=ip)
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        MethodPreference.objects.filter(user=user, method=Method.TOTP).delete()
+        Challenge.objects.filter(
+            user=user, status=Challenge.Status.PENDING, channel=Method.TOTP
+        ).update(status=Challenge.Status.REPLACED, completed_at=now)
+        refresh_tokens_revoke_all(user)
+    audit_record(Kind.TOTP_REMOVED, user=user, ip=ip)
+
+
+# --- Recovery codes and preferences -------------------------------------------------
+
+
+def recovery_codes_generate(user: User, *, ip: str = "") -> list[str]:
+    """Replace the user's recovery codes with a new set; the codes are shown
+    this once (only salted hashes are stored)."""
+    codes = [recovery_code_new() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    rows = []
+    for code in codes:
+        salt = secrets.token_hex(16)
+        rows.append(RecoveryCode(user=user, salt=salt, digest=recovery_digest(salt, code)))
+    with transaction.atomic():
+        RecoveryCode.objects.filter(user=user).delete()
+        RecoveryCode.objects.bulk_create(rows)
+    audit_record(Kind.RECOVERY_CODES_GENERATED, user=user, ip=ip, count=len(codes))
+    return [recovery_code_format(code) for code in codes]
+
+
+def preferred_method_set(user: User, method: str, *, ip: str = "") -> None:
+    method = Method(method).value
+    if method == Method.RECOVERY_CODE:
+        raise BadUserInput("Recovery codes are for emergencies and can't be the preferred method.")
+    if method not in methods_for(user):
+        raise BadUserInput("That method is not set up for this account.")
+    MethodPreference.objects.update_or_create(user=user, defaults={"method": method})
+    audit_record(Kind.PREFERENCE_CHANGED, user=user, ip=ip, method=method)

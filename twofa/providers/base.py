@@ -36,3 +36,14 @@ class Provider(ABC):
 
     def cancel(self, *, ref: str) -> None:  # noqa: B027 - most providers have nothing to close
         """Close an open verification that will not be checked (best effort)."""
+
+
+class LocalVerifier(Provider):
+    """A verifier beside the remote providers: it checks codes it never sent.
+
+    Authenticator apps (TOTP) and recovery codes: the user already holds the
+    code, so there is nothing to start; `ref` names what to check against.
+    """
+
+    def start(self, *, to: str, channel: str, purpose: str) -> str:
+        raise TypeError(f"The {self.name} verifier sends nothing.")
