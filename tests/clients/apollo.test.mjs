@@ -27,6 +27,8 @@ import { ErrorLink } from "@apollo/client/link/error";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 import { from, switchMap } from "rxjs";
 
+import { totp } from "./totp.mjs";
+
 const GRAPHQL_URL = process.env.GRAPHQL_URL;
 const OUTBOX = process.env.OUTBOX;
 const ACCESS_TOKEN_SECONDS = Number(process.env.ACCESS_TOKEN_SECONDS || "0");
@@ -144,6 +146,19 @@ const VOTE = gql`
 `;
 const ME = gql`
   query Me { me { username twoFactor { enabled phoneNumber } } }
+`;
+const SETUP_TOTP = gql`
+  mutation SetupTotp { setupTotp { secret otpauthUri } }
+`;
+const CONFIRM_TOTP = gql`
+  mutation ConfirmTotp($code: String!) {
+    confirmTotp(code: $code) { token refreshToken payload user { twoFactor { methods preferredMethod } } }
+  }
+`;
+const TOKEN_AUTH_METHODS = gql`
+  mutation TokenAuthMethods($username: String!, $password: String!) {
+    tokenAuth(username: $username, password: $password) { twoFactorRequired challenge method methods message }
+  }
 `;
 
 function lastCode(to) {
@@ -267,9 +282,37 @@ test("persisted queries: hash first, the full query once, then the hash alone", 
     createHash("sha256").update(first[1].query).digest("hex"),
   );
   // TokenAuth ran several times: after the first, the hash alone was enough.
+  // (runs before the app-based login below, which adds more.)
   const logins = sent.filter((body) => body.operationName === "TokenAuth");
   assert.deepEqual(
     logins.map((body) => body.query === undefined),
     [true, false, true],
   );
+});
+
+test("an authenticator-app login: setupTotp, confirmTotp, then tokenAuth sends nothing", async () => {
+  const outboxLines = () => readFileSync(OUTBOX, "utf8").trim().split("\n").length;
+  const setup = (await client.mutate({ mutation: SETUP_TOTP })).data.setupTotp;
+  assert.match(setup.otpauthUri, /^otpauth:\/\/totp\//);
+  const confirmed = (await client.mutate({ mutation: CONFIRM_TOTP, variables: { code: totp(setup.secret) } })).data
+    .confirmTotp;
+  assert.deepEqual(confirmed.payload.amr, ["pwd", "otp"]);
+  assert.deepEqual(confirmed.user.twoFactor.methods, ["SMS", "CALL", "TOTP"]);
+  assert.equal(confirmed.user.twoFactor.preferredMethod, "TOTP");
+
+  Object.assign(session, { token: null, refreshToken: null });
+  const sentBefore = outboxLines();
+  const started = (
+    await client.mutate({ mutation: TOKEN_AUTH_METHODS, variables: { username: USERNAME, password: PASSWORD } })
+  ).data.tokenAuth;
+  assert.equal(started.method, "TOTP");
+  assert.deepEqual(started.methods, ["SMS", "CALL", "TOTP"]);
+  assert.equal(outboxLines(), sentBefore, "no SMS was sent");
+
+  // The current step's code was spent on confirmation; the app's next code is
+  // already accepted (one step of tolerance).
+  const verified = (
+    await client.mutate({ mutation: VERIFY_TOKEN, variables: { challenge: started.challenge, code: totp(setup.secret, 1) } })
+  ).data.verifyToken;
+  assert.deepEqual(verified.payload.amr, ["pwd", "otp"]);
 });

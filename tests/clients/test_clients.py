@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from polls.models import Vote
@@ -84,10 +85,11 @@ def test_apollo_client_flow(live_server, outbox, demo_data, settings):
     )
 
     assert result.returncode == 0, f"the Apollo Client test failed:\n{result.stdout[-6000:]}"
-    assert "ℹ pass 3" in result.stdout and "ℹ fail 0" in result.stdout
+    assert "ℹ pass 4" in result.stdout and "ℹ fail 0" in result.stdout
     # The server's side: the client's user enrolled and has exactly one vote.
     user = User.objects.get(username__startswith="apollo_")
     assert user.phone_number.number == "+14155552671"
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
     [vote] = Vote.objects.filter(user=user)
     assert vote.choice.text == "Voice call"
 
@@ -116,9 +118,10 @@ def test_pages_in_a_real_browser(live_server, outbox, demo_data, settings):
     )
 
     assert result.returncode == 0, f"the browser test failed:\n{result.stdout[-6000:]}"
-    assert "ℹ fail 0" in result.stdout and "ℹ pass 2" in result.stdout
+    assert "ℹ fail 0" in result.stdout and "ℹ pass 3" in result.stdout
     shots = sorted(p.name for p in SCREENSHOTS.glob("*.png"))
-    assert {"graphiql-result.png", "demo-4-counted.png"} <= set(shots), shots
-    user = User.objects.get(username__startswith="browser_")
-    assert Vote.objects.filter(user=user).count() == 1
+    assert {"graphiql-result.png", "demo-4-counted.png", "demo-6-app-vote.png"} <= set(shots)
+    for prefix in ("browser_", "browser_app_"):
+        user = User.objects.get(username__regex=rf"^{prefix}[0-9]+$")
+        assert Vote.objects.filter(user=user).count() == 1
     assert json.loads(outbox.path.read_text().splitlines()[0])["purpose"] == "enroll"

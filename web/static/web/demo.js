@@ -104,11 +104,12 @@ function showError(error) {
   box.hidden = false;
 }
 
-function showCodeHint(message) {
+function showCodeHint(message, { byApp = false } = {}) {
   $("#code-sent").textContent = message;
   const hint = $("#hint");
-  hint.textContent = devHint || "";
-  hint.hidden = !devHint;
+  // The development hint is about codes sent to a phone, not about the app.
+  hint.textContent = byApp ? "" : devHint || "";
+  hint.hidden = byApp || !devHint;
 }
 
 async function busy(form, work) {
@@ -129,7 +130,7 @@ async function busy(form, work) {
 
 const TOKEN_AUTH = `mutation SignIn($u: String!, $p: String!) {
   tokenAuth(username: $u, password: $p) {
-    twoFactorRequired token refreshToken challenge phoneNumber message
+    twoFactorRequired token refreshToken challenge phoneNumber message method methods
   }
 }`;
 
@@ -151,8 +152,11 @@ $("#signin-form").addEventListener("submit", (event) => {
     if (result.twoFactorRequired) {
       state.challenge = result.challenge;
       state.purpose = "login";
-      $("#resend").hidden = false;
-      showCodeHint(result.message);
+      const byApp = result.method === "TOTP";
+      // With the app, offer a text message instead (when there is a phone).
+      $("#resend").hidden = byApp && !result.methods.includes("SMS");
+      $("#resend").textContent = byApp ? "Text me a code instead" : "Send it again";
+      showCodeHint(result.message, { byApp });
       show("code");
       return;
     }
@@ -212,7 +216,7 @@ $("#resend").addEventListener("click", () => {
       { ch: state.challenge },
       { auth: false },
     );
-    showCodeHint("The code was sent again.");
+    showCodeHint("A code was sent to your phone.");
   });
 });
 
