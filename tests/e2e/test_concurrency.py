@@ -116,3 +116,32 @@ def test_one_user_voting_on_two_choices_at_once_has_one_vote(live_server):
     assert all("errors" not in a for a in answers), answers
     assert Vote.objects.filter(poll=poll).count() == 1
     assert all(a["data"]["vote"]["poll"]["totalVotes"] == 1 for a in answers)
+
+
+def test_racing_logins_with_one_app_code_get_one_token(live_server):
+    import base64
+
+    import pyotp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.create_user("racer", password=PASSWORD)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    app = pyotp.TOTP(base64.b32encode(device.bin_key).decode())
+    login = requests.post(
+        f"{live_server.url}/graphql",
+        json={"query": TOKEN_AUTH, "variables": {"username": "racer", "password": PASSWORD}},
+        timeout=30,
+    ).json()["data"]["tokenAuth"]
+    assert login["twoFactorRequired"] is True
+
+    code = app.now()
+    answers = race(
+        live_server.url,
+        [(VERIFY_TOKEN, {"challenge": login["challenge"], "code": code}, None)] * 10,
+    )
+
+    tokens = [a for a in answers if a.get("data") and a["data"]["verifyToken"]]
+    assert len(tokens) == 1
+    assert all(codes(a) for a in answers if a not in tokens)
+    device.refresh_from_db()
+    assert device.last_t >= 0
