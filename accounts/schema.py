@@ -6,7 +6,7 @@ from accounts.tokens import TokenPair
 from core.http import client_ip
 from twofa.models import PHONE_METHODS
 from twofa.phone import phone_mask
-from twofa.selectors import methods_for, twofa_enabled
+from twofa.selectors import twofa_enabled
 
 
 class UserType(graphene.ObjectType):
@@ -147,7 +147,7 @@ class TokenAuth(graphene.Mutation):
             channel=challenge.channel if by_phone else None,
             phone_number=masked,
             method=challenge.channel,
-            methods=methods_for(challenge.user),
+            methods=list(result.challenge.methods),
             expires_in=challenge.expires_in,
             message=(
                 f"A verification code was sent to {masked}."

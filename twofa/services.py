@@ -161,6 +161,7 @@ def _provider_cancel(challenges) -> None:
 class IssuedChallenge:
     challenge: Challenge
     token: str  # the opaque string the client sends back; we keep only its hash
+    methods: tuple[str, ...] = ()  # the user's methods, for the client to offer
 
 
 def _challenge_create(
@@ -367,13 +368,14 @@ def login_challenge_start(user: User, *, ip: str = "") -> IssuedChallenge:
     With an authenticator app preferred nothing is sent; with SMS or CALL the
     code goes to the verified phone.
     """
-    method = preferred_method_for(user)
+    methods = methods_for(user)
+    method = preferred_method_for(user, methods)
     phone = phone_number_for(user)
     number = phone.number if phone is not None else ""
     _audited_limits(lambda: limits.backoff_check(user), user=user, phone=number, ip=ip)
     if method == Method.TOTP:
         device = totp_device_for(user)
-        return _challenge_create(
+        issued = _challenge_create(
             user=user,
             purpose=Challenge.Purpose.LOGIN,
             number="",
@@ -381,9 +383,11 @@ def login_challenge_start(user: User, *, ip: str = "") -> IssuedChallenge:
             ip=ip,
             local=("totp", str(device.pk)),
         )
-    return _challenge_create(
-        user=user, purpose=Challenge.Purpose.LOGIN, number=number, channel=method, ip=ip
-    )
+    else:
+        issued = _challenge_create(
+            user=user, purpose=Challenge.Purpose.LOGIN, number=number, channel=method, ip=ip
+        )
+    return IssuedChallenge(issued.challenge, issued.token, tuple(methods))
 
 
 def login_challenge_verify(
