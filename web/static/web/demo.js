@@ -63,12 +63,17 @@ function keepTokens(tokens) {
 const steps = ["signin", "enroll", "code", "vote"];
 const $ = (selector) => document.querySelector(selector);
 
+const visited = new Set();
+
 function show(step) {
+  if (step === "signin") visited.clear();
+  visited.add(step);
   for (const name of steps) {
     $(`#${name}`).hidden = name !== step;
     const marker = $(`.steps [data-step="${name}"]`);
     marker.classList.toggle("current", name === step);
-    marker.classList.toggle("done", steps.indexOf(name) < steps.indexOf(step));
+    // Only steps this visit went through (a returning user skips enrollment).
+    marker.classList.toggle("done", name !== step && visited.has(name));
   }
   const first = $(`#${step} input`);
   if (first) first.focus();
