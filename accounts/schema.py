@@ -6,7 +6,7 @@ from accounts.tokens import TokenPair
 from core.http import client_ip
 from twofa.models import PHONE_METHODS
 from twofa.phone import phone_mask
-from twofa.selectors import twofa_enabled
+from twofa.selectors import TwoFactorState, twofa_enabled
 
 
 class UserType(graphene.ObjectType):
@@ -20,7 +20,7 @@ class UserType(graphene.ObjectType):
     two_factor = graphene.Field(
         "twofa.schema.TwoFactorStatus",
         required=True,
-        description="Whether two-factor authentication is on, and with which phone.",
+        description="Whether two-factor authentication is on, and with which methods.",
     )
 
     @staticmethod
@@ -29,7 +29,7 @@ class UserType(graphene.ObjectType):
 
     @staticmethod
     def resolve_two_factor(user, info):
-        return user
+        return TwoFactorState(user)
 
 
 class AuthTokensPayload(graphene.ObjectType):

@@ -16,7 +16,7 @@ from accounts.tokens import AMR_PASSWORD, TokenPair, refresh_tokens_revoke_all, 
 from core.exceptions import BadUserInput
 from core.http import client_ip
 from core.ratelimit import rate_limit_check, rate_limit_hit
-from twofa.selectors import twofa_enabled
+from twofa.selectors import TwoFactorState
 from twofa.services import IssuedChallenge, login_challenge_start
 
 logger = logging.getLogger("accounts")
@@ -91,8 +91,9 @@ def login_start(request, *, username: str, password: str) -> LoginResult:
         for group, key, limit in limits:
             rate_limit_hit(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
         raise InvalidCredentials()
-    if twofa_enabled(user):
-        return LoginResult(challenge=login_challenge_start(user, ip=ip))
+    state = TwoFactorState(user)
+    if state.enabled:
+        return LoginResult(challenge=login_challenge_start(user, ip=ip, state=state))
     return LoginResult(tokens=token_pair_issue(user, amr=[AMR_PASSWORD]))
 
 

@@ -8,13 +8,7 @@ from core.http import client_ip
 from twofa import services
 from twofa.models import Channel, Method
 from twofa.phone import phone_mask
-from twofa.selectors import (
-    methods_for,
-    phone_number_for,
-    preferred_method_for,
-    recovery_codes_remaining,
-    twofa_enabled,
-)
+from twofa.selectors import twofa_enabled
 
 
 class ChannelEnum(graphene.Enum):
@@ -40,8 +34,8 @@ class TwoFactorMethodEnum(graphene.Enum):
     RECOVERY_CODE = Method.RECOVERY_CODE.value
 
 
-def _channel(value) -> str | None:
-    """Our channel value ("sms"/"call") from a GraphQL enum argument."""
+def _enum_value(value) -> str | None:
+    """Our stored value ("sms", "totp", ...) from a GraphQL enum argument."""
     if value is None:
         return None
     return getattr(value, "value", value)
@@ -67,26 +61,10 @@ class TwoFactorStatus(graphene.ObjectType):
         required=True, description="Unused recovery codes (see `generateRecoveryCodes`)."
     )
 
+    # The parent resolves to a twofa.selectors.TwoFactorState: one read per fact.
     @staticmethod
-    def resolve_enabled(user, info):
-        return twofa_enabled(user)
-
-    @staticmethod
-    def resolve_phone_number(user, info):
-        phone = phone_number_for(user)
-        return phone_mask(phone.number) if phone else None
-
-    @staticmethod
-    def resolve_methods(user, info):
-        return methods_for(user)
-
-    @staticmethod
-    def resolve_preferred_method(user, info):
-        return preferred_method_for(user)
-
-    @staticmethod
-    def resolve_recovery_codes_remaining(user, info):
-        return recovery_codes_remaining(user)
+    def resolve_phone_number(state, info):
+        return phone_mask(state.phone.number) if state.phone else None
 
 
 class ResendCodePayload(graphene.ObjectType):
@@ -148,7 +126,7 @@ class VerifyToken(graphene.Mutation):
     def mutate(root, info, challenge, code, method=None):
         return AuthTokensPayload.from_pair(
             services.login_challenge_verify(
-                challenge, code, method=_channel(method), ip=client_ip(info.context)
+                challenge, code, method=_enum_value(method), ip=client_ip(info.context)
             )
         )
 
@@ -171,7 +149,7 @@ class ResendCode(graphene.Mutation):
     @staticmethod
     def mutate(root, info, challenge, channel=None):
         sent = services.challenge_resend(
-            challenge, channel=_channel(channel), ip=client_ip(info.context)
+            challenge, channel=_enum_value(channel), ip=client_ip(info.context)
         )
         return ResendCodePayload(sent=True, channel=sent.channel, expires_in=sent.expires_in)
 
@@ -193,7 +171,7 @@ class VerifyPhone(graphene.Mutation):
     def mutate(root, info, phone_number, channel=Channel.SMS.value):
         user = _require_enrollment_rights(info)
         challenge = services.enrollment_start(
-            user, phone_number, channel=_channel(channel), ip=client_ip(info.context)
+            user, phone_number, channel=_enum_value(channel), ip=client_ip(info.context)
         )
         return VerifyPhonePayload(
             sent=True,
@@ -356,7 +334,7 @@ class SetPreferredMethod(graphene.Mutation):
     @staticmethod
     def mutate(root, info, method):
         user = info.context.auth.require_second_factor()
-        services.preferred_method_set(user, _channel(method), ip=client_ip(info.context))
+        services.preferred_method_set(user, _enum_value(method), ip=client_ip(info.context))
         return UserPayload(user=user)
 
 

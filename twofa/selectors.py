@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -21,30 +23,57 @@ def recovery_codes_remaining(user: User) -> int:
     return RecoveryCode.objects.filter(user=user, used_at=None).count()
 
 
+class TwoFactorState:
+    """A user's second factors, each read from the database at most once."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    @cached_property
+    def phone(self) -> PhoneNumber | None:
+        return phone_number_for(self.user)
+
+    @cached_property
+    def totp_device(self) -> TOTPDevice | None:
+        return totp_device_for(self.user)
+
+    @cached_property
+    def recovery_codes_remaining(self) -> int:
+        return recovery_codes_remaining(self.user)
+
+    @property
+    def enabled(self) -> bool:
+        return self.phone is not None or self.totp_device is not None
+
+    @cached_property
+    def methods(self) -> list[str]:
+        """The second factors the user can sign in with, in a stable order."""
+        methods = []
+        if self.phone is not None:
+            methods += [Method.SMS.value, Method.CALL.value]
+        if self.totp_device is not None:
+            methods.append(Method.TOTP.value)
+        if methods and self.recovery_codes_remaining:
+            methods.append(Method.RECOVERY_CODE.value)
+        return methods
+
+    @cached_property
+    def preferred_method(self) -> str | None:
+        """The method a login challenge starts with: the user's choice while it
+        is still available, else the app, else SMS; None without 2FA."""
+        if not self.methods:
+            return None
+        chosen = (
+            MethodPreference.objects.filter(user=self.user).values_list("method", flat=True).first()
+        )
+        if chosen in self.methods and chosen != Method.RECOVERY_CODE:
+            return chosen
+        return Method.TOTP.value if Method.TOTP in self.methods else Method.SMS.value
+
+
 def methods_for(user: User) -> list[str]:
-    """The second factors the user can sign in with, in a stable order."""
-    methods = []
-    if phone_number_for(user) is not None:
-        methods += [Method.SMS.value, Method.CALL.value]
-    if totp_device_for(user) is not None:
-        methods.append(Method.TOTP.value)
-    if methods and recovery_codes_remaining(user):
-        methods.append(Method.RECOVERY_CODE.value)
-    return methods
-
-
-def preferred_method_for(user: User, methods: list[str] | None = None) -> str | None:
-    """The method a login challenge starts with: the user's choice while it is
-    still available, else the app, else SMS; None without 2FA."""
-    methods = methods_for(user) if methods is None else methods
-    chosen = MethodPreference.objects.filter(user=user).values_list("method", flat=True).first()
-    if chosen in methods and chosen != Method.RECOVERY_CODE:
-        return chosen
-    for method in (Method.TOTP, Method.SMS):
-        if method in methods:
-            return method.value
-    return None
+    return TwoFactorState(user).methods
 
 
 def twofa_enabled(user: User) -> bool:
-    return phone_number_for(user) is not None or totp_device_for(user) is not None
+    return TwoFactorState(user).enabled

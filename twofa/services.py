@@ -46,9 +46,9 @@ from twofa.providers.recovery import (
     recovery_digest,
 )
 from twofa.selectors import (
+    TwoFactorState,
     methods_for,
     phone_number_for,
-    preferred_method_for,
     recovery_codes_remaining,
     totp_device_for,
 )
@@ -362,32 +362,35 @@ def _login_challenge_get(token: str) -> Challenge:
 # --- Login ----------------------------------------------------------------------
 
 
-def login_challenge_start(user: User, *, ip: str = "") -> IssuedChallenge:
+def login_challenge_start(
+    user: User, *, ip: str = "", state: TwoFactorState | None = None
+) -> IssuedChallenge:
     """Start the second step of a login with the user's preferred method.
 
     With an authenticator app preferred nothing is sent; with SMS or CALL the
     code goes to the verified phone.
     """
-    methods = methods_for(user)
-    method = preferred_method_for(user, methods)
-    phone = phone_number_for(user)
-    number = phone.number if phone is not None else ""
+    state = state or TwoFactorState(user)
+    number = state.phone.number if state.phone is not None else ""
     _audited_limits(lambda: limits.backoff_check(user), user=user, phone=number, ip=ip)
-    if method == Method.TOTP:
-        device = totp_device_for(user)
+    if state.preferred_method == Method.TOTP:
         issued = _challenge_create(
             user=user,
             purpose=Challenge.Purpose.LOGIN,
             number="",
             channel=Method.TOTP,
             ip=ip,
-            local=("totp", str(device.pk)),
+            local=("totp", str(state.totp_device.pk)),
         )
     else:
         issued = _challenge_create(
-            user=user, purpose=Challenge.Purpose.LOGIN, number=number, channel=method, ip=ip
+            user=user,
+            purpose=Challenge.Purpose.LOGIN,
+            number=number,
+            channel=state.preferred_method,
+            ip=ip,
         )
-    return IssuedChallenge(issued.challenge, issued.token, tuple(methods))
+    return IssuedChallenge(issued.challenge, issued.token, tuple(state.methods))
 
 
 def login_challenge_verify(
@@ -429,6 +432,8 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
     if to_phone:
         claim = claim.filter(last_sent_at__lte=now - cooldown)
     if not claim.update(last_sent_at=now):
+        if not to_phone:  # nothing to wait for: it stopped being pending meanwhile
+            raise CodeExpired()
         challenge.refresh_from_db(fields=["last_sent_at"])
         wait = cooldown - (now - challenge.last_sent_at)
         exc = RateLimited(
@@ -463,6 +468,25 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
 # --- Enrollment -----------------------------------------------------------------
 
 
+def _enrollment_challenge(user: User, purpose: str, **match) -> Challenge:
+    """The user's latest enrollment challenge of this kind that can still be
+    answered (a failed one answers TOO_MANY_ATTEMPTS); CODE_EXPIRED without."""
+    challenge = (
+        Challenge.objects.select_related("user")
+        .filter(
+            user=user,
+            purpose=purpose,
+            status__in=[Challenge.Status.PENDING, Challenge.Status.FAILED],
+            **match,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if challenge is None:
+        raise CodeExpired()
+    return challenge
+
+
 def enrollment_start(
     user: User, raw_number: str, *, channel: str = Channel.SMS, ip: str = ""
 ) -> Challenge:
@@ -480,19 +504,7 @@ def enrollment_confirm(user: User, raw_number: str, code: str, *, ip: str = "") 
     revoked, since the second factor just changed.
     """
     number = phone_normalise(raw_number)
-    challenge = (
-        Challenge.objects.select_related("user")
-        .filter(
-            user=user,
-            purpose=Challenge.Purpose.ENROLL,
-            phone_number=number,
-            status__in=[Challenge.Status.PENDING, Challenge.Status.FAILED],
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if challenge is None:
-        raise CodeExpired()
+    challenge = _enrollment_challenge(user, Challenge.Purpose.ENROLL, phone_number=number)
     verified = _challenge_check(challenge, code, ip=ip)
     now = timezone.now()
     with transaction.atomic():
@@ -559,18 +571,7 @@ def totp_setup(user: User, *, ip: str = "") -> TotpSetup:
 def totp_confirm(user: User, code: str, *, ip: str = "") -> TokenPair:
     """Confirm the app with a code from it: 2FA is on (the app preferred), other
     apps are removed, refresh tokens revoked; returns a 2FA-verified pair."""
-    challenge = (
-        Challenge.objects.select_related("user")
-        .filter(
-            user=user,
-            purpose=Challenge.Purpose.TOTP_SETUP,
-            status__in=[Challenge.Status.PENDING, Challenge.Status.FAILED],
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if challenge is None:
-        raise CodeExpired()
+    challenge = _enrollment_challenge(user, Challenge.Purpose.TOTP_SETUP)
     verified = _challenge_check(challenge, code, ip=ip)
     now = timezone.now()
     with transaction.atomic():

@@ -297,3 +297,21 @@ def test_removing_the_app_keeps_the_phone(gql, user_2fa, verified_login, clock, 
         "preferredMethod": "SMS",
     }
     assert login(gql)["method"] == "SMS"
+
+
+def test_the_two_factor_state_reads_each_fact_once(
+    gql, user_2fa, verified_login, django_assert_max_num_queries
+):
+    token = verified_login()["token"]
+    gql("mutation { generateRecoveryCodes { codes } }", token=token)
+
+    # The user, then the phone, the app, the recovery-code count and the preference.
+    with django_assert_max_num_queries(5):
+        result = gql(ME, token=token)
+    assert result.data["me"]["twoFactor"] == {
+        "enabled": True,
+        "phoneNumber": "+1******2671",
+        "methods": ["SMS", "CALL", "RECOVERY_CODE"],
+        "preferredMethod": "SMS",
+        "recoveryCodesRemaining": 10,
+    }
