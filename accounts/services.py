@@ -14,7 +14,7 @@ from accounts.exceptions import InvalidCredentials
 from accounts.models import User
 from accounts.tokens import AMR_PASSWORD, TokenPair, refresh_tokens_revoke_all, token_pair_issue
 from core.exceptions import BadUserInput
-from core.http import client_ip
+from core.http import client_ip, client_network
 from core.ratelimit import rate_limit_check, rate_limit_hit
 from twofa.selectors import TwoFactorState
 from twofa.services import IssuedChallenge, login_challenge_start
@@ -72,12 +72,18 @@ def _login_limits(username: str, ip: str) -> list[tuple[str, str, int]]:
             username.strip().lower(),
             settings.LOGIN_FAILURE_LIMIT_PER_USERNAME,
         ),
-        ("accounts.login.ip", ip, settings.LOGIN_FAILURE_LIMIT_PER_IP),
+        ("accounts.login.ip", client_network(ip), settings.LOGIN_FAILURE_LIMIT_PER_IP),
     ]
 
 
-def login_start(request, *, username: str, password: str) -> LoginResult:
-    """The password step. Failed logins are limited per username and per client IP."""
+def credentials_check(request, *, username: str, password: str) -> User:
+    """The password step, for every way in (the API's tokenAuth, the admin).
+
+    Failed attempts are limited per username and per client network; over a
+    limit even the right password answers RateLimited, so a guesser can't
+    tell. InvalidCredentials for a wrong password, an unknown user or an
+    inactive account alike.
+    """
     ip = client_ip(request)
     username = username or ""
     limits = [limit for limit in _login_limits(username, ip) if limit[1]]
@@ -91,8 +97,15 @@ def login_start(request, *, username: str, password: str) -> LoginResult:
         for group, key, limit in limits:
             rate_limit_hit(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
         raise InvalidCredentials()
+    return user
+
+
+def login_start(request, *, username: str, password: str) -> LoginResult:
+    """The password step of the API login, then a challenge or tokens."""
+    user = credentials_check(request, username=username, password=password)
     state = TwoFactorState(user)
     if state.enabled:
+        ip = client_ip(request)
         return LoginResult(challenge=login_challenge_start(user, ip=ip, state=state))
     return LoginResult(tokens=token_pair_issue(user, amr=[AMR_PASSWORD]))
 

@@ -275,6 +275,12 @@ TWOFA_DEFAULT_REGION = os.environ.get("TWOFA_DEFAULT_REGION", "").upper() or Non
 # Proxies in front of the app that append to X-Forwarded-For. 0: use
 # REMOTE_ADDR and ignore X-Forwarded-For, which any client can forge.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Per-client limits count an IPv6 client as its whole network of this many
+# bits (one subscriber usually holds a /64); IPv4 addresses count one by one.
+CLIENT_IPV6_PREFIX_LENGTH = env_int("CLIENT_IPV6_PREFIX_LENGTH", 64)
+# Where gunicorn listens (config/gunicorn.conf.py reads the same variable). On a
+# unix socket no client address arrives unless a trusted proxy forwards it.
+SERVER_BIND = os.environ.get("BIND", "127.0.0.1:8000")
 if TRUSTED_PROXY_COUNT > 0:
     # The trusted proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

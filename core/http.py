@@ -1,6 +1,14 @@
+"""Who the client is, as far as the network tells: its address and the key
+per-client limits count it under."""
+
 import ipaddress
 
 from django.conf import settings
+
+# The key every request without a usable client address shares (gunicorn on a
+# unix socket with no trusted proxy): such requests are limited together
+# rather than not at all.
+UNKNOWN_CLIENT = "unknown"
 
 
 def client_ip(request) -> str:
@@ -23,3 +31,30 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def client_network(ip: str) -> str:
+    """The key per-client limits count an address under.
+
+    An IPv4 address is one client. An IPv6 address counts as its whole
+    network of CLIENT_IPV6_PREFIX_LENGTH bits (a /64 by default: one
+    subscriber usually holds a whole /64, so keying full addresses would give
+    one client 2^64 budgets). IPv4-mapped IPv6 addresses count as the IPv4
+    address. An empty or unparsable address is UNKNOWN_CLIENT, shared by all
+    such requests.
+    """
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return UNKNOWN_CLIENT
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        prefix = settings.CLIENT_IPV6_PREFIX_LENGTH
+        return str(ipaddress.IPv6Network((address, prefix), strict=False))
+    return str(address)
+
+
+def client_network_of(request) -> str:
+    """client_network() of the request's client address."""
+    return client_network(client_ip(request))

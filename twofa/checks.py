@@ -50,6 +50,23 @@ def check_shared_cache(app_configs, **kwargs):
     ]
 
 
+@checks.register(checks.Tags.security, deploy=True)
+def check_client_address(app_configs, **kwargs):
+    """Behind a unix socket with no trusted proxy, every client has the same (empty)
+    address: per-client limits then count all clients together."""
+    if not settings.SERVER_BIND.startswith("unix:") or settings.TRUSTED_PROXY_COUNT > 0:
+        return []
+    return [
+        checks.Warning(
+            "The server listens on a unix socket and trusts no proxy, so it sees no client "
+            "address: every client shares one per-client limit (sends, failed logins).",
+            hint="Set TRUSTED_PROXY_COUNT to the number of proxies that append to "
+            "X-Forwarded-For in front of this server.",
+            id="twofa.W002",
+        )
+    ]
+
+
 @checks.register()
 def check_twofa_settings(app_configs, **kwargs):
     errors = []
@@ -96,4 +113,12 @@ def check_twofa_settings(app_configs, **kwargs):
     ):
         if getattr(settings, name) <= 0:
             errors.append(checks.Error(f"{name} must be a positive number.", id="twofa.E004"))
+    if not 0 <= settings.CLIENT_IPV6_PREFIX_LENGTH <= 128:
+        errors.append(
+            checks.Error(
+                "CLIENT_IPV6_PREFIX_LENGTH must be between 0 and 128.",
+                hint="64 counts each IPv6 /64 as one client.",
+                id="twofa.E004",
+            )
+        )
     return errors

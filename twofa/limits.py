@@ -1,6 +1,6 @@
 """Limits on sending and checking codes, shared by all processes through the cache.
 
-- sends per phone number, per user and per client IP, per window (against SMS
+- sends per phone number, per user and per client network (core.http), per window (against SMS
   pumping and running up a bill);
 - a back-off per user after a challenge dies of too many wrong codes, doubling
   with each one in a day (against spreading guesses over many challenges).
@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from accounts.models import User
 from core.exceptions import RateLimited
+from core.http import client_network
 from core.ratelimit import rate_limit_hit
 
 _DAY = 24 * 3600
@@ -31,8 +32,12 @@ def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
     rate_limit_hit(
         "twofa.send.user", str(user.pk), limit=settings.TWOFA_SEND_LIMIT_PER_USER, period=window
     )
-    if ip:
-        rate_limit_hit("twofa.send.ip", ip, limit=settings.TWOFA_SEND_LIMIT_PER_IP, period=window)
+    rate_limit_hit(
+        "twofa.send.ip",
+        client_network(ip),
+        limit=settings.TWOFA_SEND_LIMIT_PER_IP,
+        period=window,
+    )
 
 
 def _keys(user: User) -> tuple[str, str]:
