@@ -393,15 +393,22 @@ def login_challenge_start(
     return IssuedChallenge(issued.challenge, issued.token, tuple(state.methods))
 
 
-def login_challenge_verify(
+def login_challenge_check(
     token: str, code: str, *, method: str | None = None, ip: str = ""
-) -> TokenPair:
-    """Finish a 2FA login: a right code turns the challenge into a token pair.
+) -> Verified:
+    """The second step of a login, for every way in (the API, the admin).
 
     `method` defaults to the method of the challenge's latest send; any other
     method the user has (an app, a recovery code) may be used instead.
     """
-    verified = _challenge_check(_login_challenge_get(token), code, ip=ip, method=method)
+    return _challenge_check(_login_challenge_get(token), code, ip=ip, method=method)
+
+
+def login_challenge_verify(
+    token: str, code: str, *, method: str | None = None, ip: str = ""
+) -> TokenPair:
+    """Finish a 2FA login through the API: a right code turns the challenge into a token pair."""
+    verified = login_challenge_check(token, code, method=method, ip=ip)
     return token_pair_issue(verified.challenge.user, amr=verified.amr, auth_time=timezone.now())
 
 
