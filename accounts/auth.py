@@ -52,6 +52,11 @@ class RequestAuth:
         """The caller for fields that also work anonymously: a bad token counts as none."""
         return self._resolved[0]
 
+    @property
+    def claims(self) -> Claims | None:
+        """The claims of the caller's valid token (None without one)."""
+        return self._resolved[1]
+
     def require_user(self) -> User:
         user = self.user
         if user is None:

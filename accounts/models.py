@@ -1,10 +1,21 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class User(AbstractUser):
     """The project's user. Two-factor state lives in the twofa app."""
+
+    # Bumped whenever the password or a second factor changes (or staff reset
+    # them): access tokens carry it as `ver`, and admin sessions hash it, so
+    # everything signed in before the change stops working at once.
+    auth_version = models.PositiveIntegerField(default=0, editable=False)
+
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.auth_version}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class RefreshToken(models.Model):

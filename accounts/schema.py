@@ -191,13 +191,20 @@ class RevokeToken(graphene.Mutation):
 
 class ChangePasswordPayload(graphene.ObjectType):
     user = graphene.Field(UserType, required=True, description="The user, with the new password.")
+    token = graphene.String(
+        required=True,
+        description="A new access token for this session: every earlier token stopped working.",
+    )
+    refresh_token = graphene.String(required=True, description="A new refresh token.")
+    payload = GenericScalar(required=True, description="The new access token's claims, decoded.")
 
 
 class ChangePassword(graphene.Mutation):
     class Meta:
         description = (
             "Change the password. Needs a login (a 2FA-verified token once 2FA is on). "
-            "Revokes every refresh token: sign in again on other devices."
+            "Ends every session (access and refresh tokens) and returns a new pair for "
+            "this one: sign in again on other devices."
         )
 
     class Arguments:
@@ -215,7 +222,10 @@ class ChangePassword(graphene.Mutation):
         services.password_change(
             user, old_password=old_password, new_password=new_password, ip=client_ip(info.context)
         )
-        return ChangePasswordPayload(user=user)
+        pair = tokens.token_pair_continue(user, auth.claims)
+        return ChangePasswordPayload(
+            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
+        )
 
 
 class Query(graphene.ObjectType):

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.exceptions import InvalidCredentials
 from accounts.models import User
-from accounts.tokens import AMR_PASSWORD, TokenPair, refresh_tokens_revoke_all, token_pair_issue
+from accounts.tokens import AMR_PASSWORD, TokenPair, sessions_end, token_pair_issue
 from core.exceptions import BadUserInput
 from core.http import client_ip, client_network
 from core.ratelimit import rate_limit_check, rate_limit_hit
@@ -111,7 +111,7 @@ def login_start(request, *, username: str, password: str) -> LoginResult:
 
 
 def password_change(user: User, *, old_password: str, new_password: str, ip: str = "") -> User:
-    """Change a password; every refresh token of the user is revoked.
+    """Change a password; every session of the user ends (sessions_end).
 
     A wrong old password counts as a failed login for this user, so the
     mutation can't be used to guess passwords past the login limit.
@@ -141,7 +141,7 @@ def password_change(user: User, *, old_password: str, new_password: str, ip: str
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        revoked = refresh_tokens_revoke_all(user)
+        revoked = sessions_end(user, reason="password_changed")
     logger.info(
         "password changed: user=%s ip=%s revoked_refresh_tokens=%s", user.pk, ip or "-", revoked
     )

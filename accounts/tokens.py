@@ -5,7 +5,10 @@ pinned in settings.GRAPHQL_JWT), with two claims of ours:
 
 - `amr` (RFC 8176): "pwd" after a password, plus "sms", "tel", "otp" or "rec"
   once a second factor was checked;
-- `auth_time`: Unix time of the last second-factor check, only when there was one.
+- `auth_time`: Unix time of the last second-factor check, only when there was one;
+- `ver`: the user's auth_version when the token was issued. sessions_end()
+  bumps it, so tokens issued before a password change, a 2FA reset or a
+  change of factors fail at once instead of living out their 5 minutes.
 
 Refresh tokens are opaque random strings kept hashed in accounts.RefreshToken.
 """
@@ -14,9 +17,10 @@ import hashlib
 import secrets
 from calendar import timegm
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from graphql_jwt import exceptions as jwt_exceptions
 from graphql_jwt.settings import jwt_settings
@@ -24,6 +28,7 @@ from graphql_jwt.utils import get_payload, get_user_by_payload
 
 from accounts.exceptions import InvalidRefreshToken, Unauthenticated
 from accounts.models import RefreshToken, User
+from accounts.signals import sessions_ended
 
 AMR_PASSWORD = "pwd"
 # Methods that count as a second factor.
@@ -51,6 +56,7 @@ def _access_token_encode(
 ) -> tuple[str, dict]:
     payload = jwt_settings.JWT_PAYLOAD_HANDLER(user)
     payload["amr"] = list(amr)
+    payload["ver"] = user.auth_version
     if auth_time is not None:
         payload["auth_time"] = _unix(auth_time)
     return jwt_settings.JWT_ENCODE_HANDLER(payload), payload
@@ -109,10 +115,27 @@ def token_revoke(raw_refresh_token: str) -> None:
 
 
 def refresh_tokens_revoke_all(user: User) -> int:
-    """Revoke every live refresh token of a user (password, phone or 2FA changed)."""
+    """Revoke every live refresh token of a user."""
     return RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def sessions_end(user: User, *, reason: str) -> int:
+    """End every session of a user: the password or a second factor changed.
+
+    Bumps the user's auth_version (access tokens and admin sessions issued
+    before stop working), revokes every refresh token, and tells other apps
+    (accounts.signals.sessions_ended: twofa ends pending challenges). `user`
+    gets the new version, so tokens issued for it afterwards are valid.
+    Returns how many refresh tokens were revoked.
+    """
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(auth_version=F("auth_version") + 1)
+        user.auth_version = User.objects.values_list("auth_version", flat=True).get(pk=user.pk)
+        revoked = refresh_tokens_revoke_all(user)
+        sessions_ended.send(sender=User, user=user, reason=reason)
+    return revoked
 
 
 @dataclass(frozen=True)
@@ -123,6 +146,15 @@ class Claims:
     @property
     def second_factor_verified(self) -> bool:
         return AMR_PASSWORD in self.amr and bool(SECOND_FACTOR_METHODS.intersection(self.amr))
+
+
+def token_pair_continue(user: User, claims: Claims) -> TokenPair:
+    """A new pair for the caller's own session after sessions_end(): the same
+    methods and second-factor time, the user's new version."""
+    auth_time = (
+        datetime.fromtimestamp(claims.auth_time, tz=UTC) if claims.auth_time is not None else None
+    )
+    return token_pair_issue(user, amr=list(claims.amr), auth_time=auth_time)
 
 
 def access_token_authenticate(token: str) -> tuple[User, Claims]:
@@ -136,6 +168,8 @@ def access_token_authenticate(token: str) -> tuple[User, Claims]:
         raise Unauthenticated("The token is invalid.") from exc
     if user is None:
         raise Unauthenticated("The token is invalid.")
+    if payload.get("ver") != user.auth_version:
+        raise Unauthenticated("The session has ended. Sign in again.")
     amr = payload.get("amr")
     auth_time = payload.get("auth_time")
     claims = Claims(

@@ -7,6 +7,7 @@ class TwofaConfig(AppConfig):
     verbose_name = "Two-factor authentication"
 
     def ready(self):
+        from twofa import receivers  # noqa: F401 - connects the signal receivers
         from twofa.checks import console_provider_errors
 
         # Refuse to start at all, not just warn: a forgotten TWOFA_PROVIDER

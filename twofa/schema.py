@@ -4,6 +4,7 @@ from django.conf import settings
 from graphene.types.generic import GenericScalar
 
 from accounts.schema import AuthTokensPayload, UserType
+from accounts.tokens import token_pair_continue
 from core.http import client_ip
 from twofa import services
 from twofa.models import Channel, Method
@@ -91,6 +92,12 @@ class RegisterPhonePayload(graphene.ObjectType):
 
 class DisableTwoFactorPayload(graphene.ObjectType):
     user = graphene.Field(UserType, required=True, description="The user, now without 2FA.")
+    token = graphene.String(
+        required=True,
+        description="A new access token for this session: every earlier token stopped working.",
+    )
+    refresh_token = graphene.String(required=True, description="A new refresh token.")
+    payload = GenericScalar(required=True, description="The new access token's claims, decoded.")
 
 
 def _require_enrollment_rights(info):
@@ -206,16 +213,23 @@ class RegisterPhone(graphene.Mutation):
 
 class DisableTwoFactor(graphene.Mutation):
     class Meta:
-        description = "Turn 2FA off. Needs a recent 2FA-verified token; revokes refresh tokens."
+        description = (
+            "Turn 2FA off. Needs a recent 2FA-verified token. Ends every session (access and "
+            "refresh tokens) and returns a new pair for this one."
+        )
 
     Output = DisableTwoFactorPayload
 
     @staticmethod
     def mutate(root, info):
-        user = info.context.auth.require_second_factor(max_age=settings.TWOFA_STEP_UP_MAX_AGE)
+        auth = info.context.auth
+        user = auth.require_second_factor(max_age=settings.TWOFA_STEP_UP_MAX_AGE)
         services.twofa_disable(user, ip=client_ip(info.context))
         user.refresh_from_db()
-        return DisableTwoFactorPayload(user=user)
+        pair = token_pair_continue(user, auth.claims)
+        return DisableTwoFactorPayload(
+            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
+        )
 
 
 class SetupTotpPayload(graphene.ObjectType):
@@ -280,21 +294,34 @@ class UserPayload(graphene.ObjectType):
     user = graphene.Field(UserType, required=True)
 
 
+class RemoveTotpPayload(graphene.ObjectType):
+    user = graphene.Field(UserType, required=True, description="The user, without the app.")
+    token = graphene.String(
+        required=True,
+        description="A new access token for this session: every earlier token stopped working.",
+    )
+    refresh_token = graphene.String(required=True, description="A new refresh token.")
+    payload = GenericScalar(required=True, description="The new access token's claims, decoded.")
+
+
 class RemoveTotp(graphene.Mutation):
     class Meta:
         description = (
             "Remove the authenticator app. Needs a recent 2FA-verified token. Without a "
-            "phone left, 2FA is off. Revokes refresh tokens."
+            "phone left, 2FA is off. Ends every session and returns a new pair for this one."
         )
 
-    Output = UserPayload
+    Output = RemoveTotpPayload
 
     @staticmethod
     def mutate(root, info):
         user = _require_step_up(info)
         services.totp_remove(user, ip=client_ip(info.context))
         user.refresh_from_db()
-        return UserPayload(user=user)
+        pair = token_pair_continue(user, info.context.auth.claims)
+        return RemoveTotpPayload(
+            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
+        )
 
 
 class GenerateRecoveryCodesPayload(graphene.ObjectType):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from accounts.tokens import AMR_PASSWORD, TokenPair, refresh_tokens_revoke_all, token_pair_issue
+from accounts.tokens import AMR_PASSWORD, TokenPair, sessions_end, token_pair_issue
 from core.exceptions import BadUserInput, DomainError, RateLimited
 from twofa import limits
 from twofa.audit import audit_record
@@ -359,6 +359,22 @@ def _login_challenge_get(token: str) -> Challenge:
     return challenge
 
 
+def challenges_end_pending(user: User) -> int:
+    """End every pending challenge of a user (their sessions ended): a code sent
+    before a password change or a reset can't finish a login afterwards. The
+    providers' open verifications are closed once the change has committed."""
+    pending = Challenge.objects.filter(user=user, status=Challenge.Status.PENDING)
+    open_at_provider = [
+        (p, r)
+        for p, r, c in pending.values_list("provider", "provider_ref", "channel")
+        if c in PHONE_METHODS
+    ]
+    ended = pending.update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
+    if open_at_provider:
+        transaction.on_commit(lambda: _provider_cancel(open_at_provider))
+    return ended
+
+
 # --- Login ----------------------------------------------------------------------
 
 
@@ -507,8 +523,8 @@ def enrollment_start(
 def enrollment_confirm(user: User, raw_number: str, code: str, *, ip: str = "") -> TokenPair:
     """Check an enrollment code; on success the number is the user's 2FA phone.
 
-    Returns a fresh 2FA-verified token pair. Other sessions' refresh tokens are
-    revoked, since the second factor just changed.
+    Returns a fresh 2FA-verified token pair. Every other session ends, since
+    the second factor just changed.
     """
     number = phone_normalise(raw_number)
     challenge = _enrollment_challenge(user, Challenge.Purpose.ENROLL, phone_number=number)
@@ -518,26 +534,22 @@ def enrollment_confirm(user: User, raw_number: str, code: str, *, ip: str = "") 
         _, created = PhoneNumber.objects.update_or_create(
             user=user, defaults={"number": number, "verified_at": now}
         )
-        refresh_tokens_revoke_all(user)
+        sessions_end(user, reason="phone_enrolled" if created else "phone_changed")
         tokens = token_pair_issue(user, amr=verified.amr, auth_time=now)
     audit_record(Kind.ENROLLED if created else Kind.PHONE_CHANGED, user=user, phone=number, ip=ip)
     return tokens
 
 
 def twofa_disable(user: User, *, ip: str = "", by_staff: bool = False) -> None:
-    """Turn 2FA off: forget the phone, the app and the recovery codes, end
-    pending challenges, revoke refresh tokens."""
-    now = timezone.now()
+    """Turn 2FA off: forget the phone, the app and the recovery codes; every
+    session of the user ends, and with them pending challenges."""
     with transaction.atomic():
         phone = PhoneNumber.objects.filter(user=user).first()
         PhoneNumber.objects.filter(user=user).delete()
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
         MethodPreference.objects.filter(user=user).delete()
-        Challenge.objects.filter(user=user, status=Challenge.Status.PENDING).update(
-            status=Challenge.Status.REPLACED, completed_at=now
-        )
-        refresh_tokens_revoke_all(user)
+        sessions_end(user, reason="twofa_reset" if by_staff else "twofa_disabled")
     limits.backoff_clear(user)
     audit_record(
         Kind.RESET if by_staff else Kind.DISABLED,
@@ -577,7 +589,7 @@ def totp_setup(user: User, *, ip: str = "") -> TotpSetup:
 
 def totp_confirm(user: User, code: str, *, ip: str = "") -> TokenPair:
     """Confirm the app with a code from it: 2FA is on (the app preferred), other
-    apps are removed, refresh tokens revoked; returns a 2FA-verified pair."""
+    apps are removed, every other session ends; returns a 2FA-verified pair."""
     challenge = _enrollment_challenge(user, Challenge.Purpose.TOTP_SETUP)
     verified = _challenge_check(challenge, code, ip=ip)
     now = timezone.now()
@@ -589,26 +601,23 @@ def totp_confirm(user: User, code: str, *, ip: str = "") -> TokenPair:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         MethodPreference.objects.update_or_create(user=user, defaults={"method": Method.TOTP})
-        refresh_tokens_revoke_all(user)
+        sessions_end(user, reason="totp_enrolled")
         tokens = token_pair_issue(user, amr=verified.amr, auth_time=now)
     audit_record(Kind.TOTP_ENROLLED, user=user, ip=ip)
     return tokens
 
 
 def totp_remove(user: User, *, ip: str = "") -> None:
-    """Remove the authenticator app. Without a phone left, 2FA is turned off."""
+    """Remove the authenticator app; every session ends. Without a phone left,
+    2FA is turned off."""
     if phone_number_for(user) is None:
         audit_record(Kind.TOTP_REMOVED, user=user, ip=ip)
         twofa_disable(user, ip=ip)
         return
-    now = timezone.now()
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         MethodPreference.objects.filter(user=user, method=Method.TOTP).delete()
-        Challenge.objects.filter(
-            user=user, status=Challenge.Status.PENDING, channel=Method.TOTP
-        ).update(status=Challenge.Status.REPLACED, completed_at=now)
-        refresh_tokens_revoke_all(user)
+        sessions_end(user, reason="totp_removed")
     audit_record(Kind.TOTP_REMOVED, user=user, ip=ip)
 
 
