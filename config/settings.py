@@ -267,6 +267,21 @@ TWOFA_MAX_ATTEMPTS = env_int("TWOFA_MAX_ATTEMPTS", 5)
 TWOFA_STEP_UP_MAX_AGE = env_int("TWOFA_STEP_UP_MAX_AGE", 600)
 # Region for numbers written without a leading "+" (e.g. "US"); empty = "+" required.
 TWOFA_DEFAULT_REGION = os.environ.get("TWOFA_DEFAULT_REGION", "").upper() or None
+# Which kinds of number each channel sends codes to (phonenumbers' PhoneNumberType
+# names; see the README's "Which numbers get codes"). Everything else, notably
+# PREMIUM_RATE, SHARED_COST, TOLL_FREE and UNKNOWN, is refused with INVALID_PHONE:
+# those ranges are where SMS pumping and toll fraud earn their money.
+TWOFA_NUMBER_TYPES = {
+    "sms": [
+        t.upper() for t in env_list("TWOFA_NUMBER_TYPES_SMS", "MOBILE,FIXED_LINE_OR_MOBILE,VOIP")
+    ],
+    "call": [
+        t.upper()
+        for t in env_list("TWOFA_NUMBER_TYPES_CALL", "MOBILE,FIXED_LINE_OR_MOBILE,FIXED_LINE,VOIP")
+    ],
+}
+# Region codes (e.g. "US,CA,GB") whose numbers get codes; empty = every country.
+TWOFA_ALLOWED_COUNTRIES = [c.upper() for c in env_list("TWOFA_ALLOWED_COUNTRIES", "")]
 
 # --- Abuse limits ---------------------------------------------------------------
 # Counted in the cache (Redis in production), so they hold across processes.
@@ -290,6 +305,12 @@ TWOFA_SEND_LIMIT_PER_PHONE = env_int("TWOFA_SEND_LIMIT_PER_PHONE", 5)
 TWOFA_SEND_LIMIT_PER_USER = env_int("TWOFA_SEND_LIMIT_PER_USER", 10)
 TWOFA_SEND_LIMIT_PER_IP = env_int("TWOFA_SEND_LIMIT_PER_IP", 20)
 TWOFA_SEND_LIMIT_WINDOW = env_int("TWOFA_SEND_LIMIT_WINDOW", 3600)
+# Codes sent in all, per window, whoever asks: a ceiling on the bill when a flood
+# gets past the per-number, per-user and per-client limits (many accounts, many
+# networks). Reaching it is logged at ERROR; until the window turns nobody gets a
+# code by SMS or call. 1000 an hour is well above the peak of a service with tens
+# of thousands of daily sign-ins; set it from your own peak.
+TWOFA_SEND_LIMIT_GLOBAL = env_int("TWOFA_SEND_LIMIT_GLOBAL", 1000)
 # Seconds between two sends for one challenge (resendCode).
 TWOFA_RESEND_COOLDOWN = env_int("TWOFA_RESEND_COOLDOWN", 30)
 # After a challenge dies of too many wrong codes, the user waits this many

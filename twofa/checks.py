@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import import_string
 
+from twofa.phone import NUMBER_TYPE_NAMES
 from twofa.providers import provider_chain
 
 
@@ -105,6 +106,31 @@ def check_twofa_settings(app_configs, **kwargs):
                 id="twofa.E003",
             )
         )
+    unknown_regions = [
+        c for c in settings.TWOFA_ALLOWED_COUNTRIES if c not in phonenumbers.SUPPORTED_REGIONS
+    ]
+    if unknown_regions:
+        errors.append(
+            checks.Error(
+                "TWOFA_ALLOWED_COUNTRIES names unknown region codes: "
+                + ", ".join(map(repr, unknown_regions))
+                + ".",
+                hint="Use two-letter region codes such as US or GB (GB, not UK).",
+                id="twofa.E003",
+            )
+        )
+    for channel, types in settings.TWOFA_NUMBER_TYPES.items():
+        unknown_types = [t for t in types if t not in NUMBER_TYPE_NAMES]
+        if unknown_types:
+            errors.append(
+                checks.Error(
+                    f"TWOFA_NUMBER_TYPES_{channel.upper()} names unknown number types: "
+                    + ", ".join(map(repr, unknown_types))
+                    + ".",
+                    hint="Known types: " + ", ".join(sorted(NUMBER_TYPE_NAMES)),
+                    id="twofa.E006",
+                )
+            )
     for name in (
         "TWOFA_CHALLENGE_TTL",
         "TWOFA_MAX_ATTEMPTS",

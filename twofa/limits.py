@@ -1,7 +1,7 @@
 """Limits on sending and checking codes, shared by all processes through the cache.
 
 - sends per phone number, per user and per client network (core.http), per window (against SMS
-  pumping and running up a bill);
+  pumping and running up a bill), and a ceiling on all sends per window, whoever asks;
 - a back-off per user after a challenge dies of too many wrong codes, doubling
   with each one in a day (against spreading guesses over many challenges).
 
@@ -9,6 +9,7 @@ The resend cooldown per challenge lives on the challenge row itself
 (services.challenge_resend), and the attempt limit per challenge too.
 """
 
+import logging
 import math
 import time
 
@@ -21,6 +22,7 @@ from core.http import client_network
 from core.ratelimit import rate_limit_hit
 
 _DAY = 24 * 3600
+logger = logging.getLogger("twofa")
 
 
 def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
@@ -38,6 +40,22 @@ def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
         limit=settings.TWOFA_SEND_LIMIT_PER_IP,
         period=window,
     )
+    # Last, so that only sends every other limit let through spend the ceiling.
+    try:
+        rate_limit_hit(
+            "twofa.send.global", "all", limit=settings.TWOFA_SEND_LIMIT_GLOBAL, period=window
+        )
+    except RateLimited as exc:
+        # Once per window: a flood must not turn the alarm into log noise of its own.
+        if cache.add("twofa:send-ceiling-alarm", True, exc.extensions["retryAfter"]):
+            logger.error(
+                "2FA send ceiling reached: TWOFA_SEND_LIMIT_GLOBAL=%s codes in %s s. No code is "
+                "sent by SMS or call for the next %s s.",
+                settings.TWOFA_SEND_LIMIT_GLOBAL,
+                window,
+                exc.extensions["retryAfter"],
+            )
+        raise
 
 
 def _keys(user: User) -> tuple[str, str]:

@@ -1,7 +1,20 @@
+"""Phone numbers: reading them, showing them masked, and which ones we send codes to.
+
+The send policy refuses numbers that cost more than an ordinary message or call
+(premium-rate, shared-cost, toll-free and the other special ranges that SMS
+pumping and toll fraud use), landlines by SMS, and countries outside
+TWOFA_ALLOWED_COUNTRIES. It runs before any send is counted or made.
+"""
+
 import phonenumbers
 from django.conf import settings
+from phonenumbers import PhoneNumberType
 
 from twofa.exceptions import InvalidPhone
+
+# phonenumbers' type names (MOBILE, FIXED_LINE, ...), as TWOFA_NUMBER_TYPES spells them.
+NUMBER_TYPE_NAMES = frozenset(PhoneNumberType.to_string(t) for t in PhoneNumberType.values())
+_OTHER_CHANNEL = {"sms": ("call", "a voice call"), "call": ("sms", "a text message")}
 
 
 def phone_normalise(raw: str) -> str:
@@ -34,3 +47,22 @@ def phone_mask(e164: str) -> str:
     rest = e164[len(country) :]
     hidden = max(0, len(rest) - 4)
     return country + "*" * hidden + rest[hidden:]
+
+
+def phone_send_allow(*, number: str, channel: str) -> None:
+    """Refuse (InvalidPhone) to send a code to `number` (E.164) by `channel` ("sms"
+    or "call") unless its country and its number type are allowed for that channel."""
+    parsed = phonenumbers.parse(number, None)
+    countries = settings.TWOFA_ALLOWED_COUNTRIES
+    if countries and phonenumbers.region_code_for_number(parsed) not in countries:
+        raise InvalidPhone("Codes can't be sent to numbers in this country.")
+    kind = PhoneNumberType.to_string(phonenumbers.number_type(parsed))
+    if kind in settings.TWOFA_NUMBER_TYPES.get(channel, ()):
+        return
+    other, other_name = _OTHER_CHANNEL[channel]
+    if kind in settings.TWOFA_NUMBER_TYPES.get(other, ()):
+        raise InvalidPhone(f"This number can't receive a code this way: choose {other_name}.")
+    raise InvalidPhone(
+        "Codes can't be sent to this kind of number (premium-rate, shared-cost, toll-free and "
+        "other special numbers are refused). Use a mobile number."
+    )

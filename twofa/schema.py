@@ -165,7 +165,9 @@ class VerifyPhone(graphene.Mutation):
     class Meta:
         description = (
             "Send an enrollment code to a phone number (E.164, e.g. +14155552671). "
-            "Changing an existing phone needs a recent 2FA-verified token."
+            "Changing an existing phone needs a recent 2FA-verified token. Premium-rate, "
+            "toll-free and other special numbers, landlines by SMS and numbers outside the "
+            "allowed countries are refused with INVALID_PHONE."
         )
 
     class Arguments:

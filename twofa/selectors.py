@@ -3,7 +3,9 @@ from functools import cached_property
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from twofa.exceptions import InvalidPhone
 from twofa.models import Method, MethodPreference, PhoneNumber, RecoveryCode
+from twofa.phone import phone_send_allow
 
 
 def phone_number_for(user: User) -> PhoneNumber | None:
@@ -60,15 +62,33 @@ class TwoFactorState:
     @cached_property
     def preferred_method(self) -> str | None:
         """The method a login challenge starts with: the user's choice while it
-        is still available, else the app, else SMS; None without 2FA."""
+        is still available, else the app, else SMS (a call for a number that
+        takes calls but no SMS, such as a landline); None without 2FA."""
         if not self.methods:
             return None
         chosen = (
             MethodPreference.objects.filter(user=self.user).values_list("method", flat=True).first()
         )
-        if chosen in self.methods and chosen != Method.RECOVERY_CODE:
+        if chosen in self.methods and chosen not in (Method.RECOVERY_CODE, *self._unreachable):
             return chosen
-        return Method.TOTP.value if Method.TOTP in self.methods else Method.SMS.value
+        if Method.TOTP in self.methods:
+            return Method.TOTP.value
+        if Method.SMS in self._unreachable and Method.CALL not in self._unreachable:
+            return Method.CALL.value
+        return Method.SMS.value
+
+    @cached_property
+    def _unreachable(self) -> tuple[str, ...]:
+        """The phone channels the send policy refuses for the user's number."""
+        if self.phone is None:
+            return ()
+        unreachable = []
+        for channel in (Method.SMS, Method.CALL):
+            try:
+                phone_send_allow(number=self.phone.number, channel=channel.value)
+            except InvalidPhone:
+                unreachable.append(channel.value)
+        return tuple(unreachable)
 
 
 def methods_for(user: User) -> list[str]:

@@ -37,7 +37,7 @@ from twofa.models import (
     PhoneNumber,
     RecoveryCode,
 )
-from twofa.phone import phone_normalise
+from twofa.phone import phone_normalise, phone_send_allow
 from twofa.providers import provider_chain, provider_get
 from twofa.providers.recovery import (
     recovery_code_format,
@@ -104,6 +104,8 @@ def _send(
     is unavailable, the rest of the chain starts a new one. Returns (provider
     name, provider reference).
     """
+    # Before any limit: a number we never send to must not spend anyone's budget.
+    phone_send_allow(number=to, channel=channel)
     _audited_limits(
         lambda: limits.send_allow(user=user, phone=to, ip=ip, purpose=purpose),
         user=user,

@@ -259,7 +259,13 @@ def _code(length: int) -> str:
 
 
 class TwilioVerify(StandIn):
-    """https://verify.twilio.com/v2/Services/{ServiceSid}/... with the account SID/token."""
+    """https://verify.twilio.com/v2/Services/{ServiceSid}/... with the account SID/token.
+
+    Like Twilio, it keeps one pending verification per number: a start to a number
+    with one pending re-sends its code and answers its SID, whoever asks, and a
+    cancel ends it for everyone holding that SID. A check by `To` hits the number's
+    pending verification; a check by `VerificationSid` hits that one only.
+    """
 
     MAX_SENDS = 5
 
@@ -339,8 +345,15 @@ class TwilioVerify(StandIn):
         return 201, self._resource(verification)
 
     def _check(self, body):
-        to, code = body.get("To", ""), body.get("Code", "")
-        verification = self._pending(to)
+        sid, to, code = body.get("VerificationSid"), body.get("To"), body.get("Code", "")
+        if sid:
+            verification = self.verifications.get(sid)
+            if verification is not None and verification["status"] != "pending":
+                verification = None
+        elif to:
+            verification = self._pending(to)
+        else:
+            return 400, self.error_body(400, 60200, "Either To or VerificationSid is required")
         if verification is None:
             return 404, self.error_body(
                 404,

@@ -4,10 +4,12 @@ Settings: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_VERIFY_SERVICE_SID, and
 TWILIO_API_BASE_URL (default https://verify.twilio.com) for a proxy, a regional
 gateway or a test stand-in. Every call is bounded by TWOFA_PROVIDER_TIMEOUT.
 
-Twilio re-sends the same code (and keeps the verification) when asked again
-for a number whose verification is still pending; a resend therefore does not
-invalidate the code already sent. A challenge that is replaced or locked
-cancels its verification, so the next challenge gets a new code.
+Twilio keeps one pending verification per number: asked again for a number
+whose verification is still pending, it re-sends the same code under the same
+SID; a resend therefore does not invalidate the code already sent. A challenge
+that is replaced or locked cancels its verification, so the next challenge gets
+a new code. Checks and cancels name the verification's SID, never the number,
+so a challenge whose verification ended can't reach the number's next one.
 """
 
 import logging
@@ -73,7 +75,9 @@ class TwilioProvider(Provider):
 
     def check(self, *, ref: str, to: str, code: str) -> bool:
         with _translated("check"):
-            result = self._service.verification_checks.create(to=to, code=code)
+            # By SID, not by number: the number's pending verification may be
+            # another challenge's (Twilio keeps one per number).
+            result = self._service.verification_checks.create(verification_sid=ref, code=code)
         if result.status == "approved":
             return True
         if result.status == "pending":
