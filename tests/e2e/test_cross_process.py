@@ -91,7 +91,7 @@ def two_servers(tmp_path):
                 try:
                     requests.post(url, json={"query": "{ __typename }"}, timeout=2)
                     break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):
                     assert time.monotonic() < deadline, "server did not start"
                     time.sleep(0.2)
         yield urls, outbox
