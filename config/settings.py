@@ -298,9 +298,14 @@ TWOFA_RESEND_COOLDOWN = env_int("TWOFA_RESEND_COOLDOWN", 30)
 TWOFA_BACKOFF_BASE = env_int("TWOFA_BACKOFF_BASE", 60)
 TWOFA_BACKOFF_MAX = env_int("TWOFA_BACKOFF_MAX", 3600)
 
-# Failed password logins per window: per username and per client IP.
+# Failed password logins per window: per username from one client network, per
+# client network, and per username from all networks together. The last one is
+# much higher than the first, so a stranger's guesses from a few networks can't
+# lock the owner out; it bounds a guesser spread over many networks to that
+# many guesses per username per window.
 LOGIN_FAILURE_LIMIT_PER_USERNAME = env_int("LOGIN_FAILURE_LIMIT_PER_USERNAME", 10)
 LOGIN_FAILURE_LIMIT_PER_IP = env_int("LOGIN_FAILURE_LIMIT_PER_IP", 50)
+LOGIN_FAILURE_CEILING_PER_USERNAME = env_int("LOGIN_FAILURE_CEILING_PER_USERNAME", 100)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
 
 # --- Internationalisation and static files -------------------------------------
