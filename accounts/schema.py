@@ -109,7 +109,9 @@ class Register(graphene.Mutation):
     @staticmethod
     def mutate(root, info, username, password, email=None):
         return RegisterPayload(
-            user=services.user_register(username=username, password=password, email=email)
+            user=services.user_register(
+                username=username, password=password, email=email, ip=client_ip(info.context)
+            )
         )
 
 

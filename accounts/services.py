@@ -22,7 +22,23 @@ from twofa.services import IssuedChallenge, login_challenge_start
 logger = logging.getLogger("accounts")
 
 
-def user_register(*, username: str, password: str, email: str | None = None) -> User:
+def user_register(*, username: str, password: str, ip: str, email: str | None = None) -> User:
+    """Create an account.
+
+    Every attempt counts against the client network's sign-up limit, whatever
+    its outcome: any answer can say that a username is taken, so probing for
+    names is bounded like signing up, and a refused attempt is cheap to count
+    but no cheaper to send. The global ceiling counts only the attempts that
+    get as far as hashing a password (the costly part, and a new account), so
+    strangers can't spend it with invalid input.
+    """
+    window = settings.REGISTER_LIMIT_WINDOW
+    rate_limit_hit(
+        "accounts.register.ip",
+        client_network(ip),
+        limit=settings.REGISTER_LIMIT_PER_IP,
+        period=window,
+    )
     username = (username or "").strip()
     email = (email or "").strip()
     errors: dict[str, list[str]] = {}
@@ -44,6 +60,9 @@ def user_register(*, username: str, password: str, email: str | None = None) -> 
         errors["password"] = list(exc.messages)
     if errors:
         raise BadUserInput("The account could not be created.", fields=errors)
+    rate_limit_hit(
+        "accounts.register.all", "all", limit=settings.REGISTER_LIMIT_GLOBAL, period=window
+    )
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, email=email, password=password)

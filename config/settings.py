@@ -308,6 +308,13 @@ LOGIN_FAILURE_LIMIT_PER_IP = env_int("LOGIN_FAILURE_LIMIT_PER_IP", 50)
 LOGIN_FAILURE_CEILING_PER_USERNAME = env_int("LOGIN_FAILURE_CEILING_PER_USERNAME", 100)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
 
+# Sign-ups per window: attempts per client network (any outcome: an answer can
+# say a username is taken), and accounts created in all (a ceiling on password
+# hashing and bulk accounts; a flood from many networks can spend it).
+REGISTER_LIMIT_PER_IP = env_int("REGISTER_LIMIT_PER_IP", 10)
+REGISTER_LIMIT_GLOBAL = env_int("REGISTER_LIMIT_GLOBAL", 1000)
+REGISTER_LIMIT_WINDOW = env_int("REGISTER_LIMIT_WINDOW", 3600)
+
 # --- Internationalisation and static files -------------------------------------
 
 LANGUAGE_CODE = "en-us"
