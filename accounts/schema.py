@@ -173,7 +173,9 @@ class RefreshToken(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, refresh_token):
-        return AuthTokensPayload.from_pair(tokens.token_refresh(refresh_token))
+        return AuthTokensPayload.from_pair(
+            tokens.token_refresh(refresh_token, ip=client_ip(info.context))
+        )
 
 
 class RevokeToken(graphene.Mutation):

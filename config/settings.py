@@ -193,6 +193,10 @@ GRAPHQL_JWT = {
     "JWT_AUTH_HEADER_PREFIX": "Bearer",
     "JWT_ISSUER": "pollstr",
 }
+# Seconds after a refresh token's rotation within which presenting it again is
+# refused without ending the login (two tabs refreshing at once); later, a
+# replay ends every token of the login.
+REFRESH_TOKEN_REUSE_LEEWAY = env_int("REFRESH_TOKEN_REUSE_LEEWAY", 10)
 
 # --- GraphQL ------------------------------------------------------------------
 
