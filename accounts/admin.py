@@ -26,11 +26,20 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(RefreshToken)
 class RefreshTokenAdmin(admin.ModelAdmin):
-    list_display = ("id", "user", "amr", "created_at", "expires_at", "revoked_at")
+    list_display = ("id", "user", "amr", "created_at", "expires_at", "rotated_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("user__username",)
     exclude = ("token_hash",)
-    readonly_fields = ("user", "amr", "auth_time", "created_at", "expires_at", "revoked_at")
+    readonly_fields = (
+        "user",
+        "family",
+        "amr",
+        "auth_time",
+        "created_at",
+        "expires_at",
+        "rotated_at",
+        "revoked_at",
+    )
 
     def has_add_permission(self, request):
         return False

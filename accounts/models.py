@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -24,16 +26,24 @@ class RefreshToken(models.Model):
     It carries the authentication methods (`amr`) and the time of the last
     second-factor check (`auth_time`) of the login it came from, so a refreshed
     access token keeps them and never gains a factor it did not have.
+
+    Every token of one login shares its `family` and its absolute `expires_at`.
+    A refresh marks the token `rotated_at` (swapped for its successor) rather
+    than revoked, and rotated tokens are kept until that expiry: presenting
+    one again is a replay, which ends the whole family (accounts.tokens).
+    `revoked_at` is set when the login ended (sign-out, a replay, sessions_end).
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refresh_tokens"
     )
     token_hash = models.CharField(max_length=64, unique=True)
+    family = models.UUIDField(default=uuid.uuid4, db_index=True)
     amr = models.JSONField(default=list)
     auth_time = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    rotated_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

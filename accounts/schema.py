@@ -97,7 +97,10 @@ class RevokeTokenPayload(graphene.ObjectType):
 
 class Register(graphene.Mutation):
     class Meta:
-        description = "Create an account. Sign in with `tokenAuth` afterwards."
+        description = (
+            "Create an account. Sign in with `tokenAuth` afterwards. Attempts are limited "
+            "per client network (RATE_LIMITED), whatever their answer."
+        )
 
     class Arguments:
         username = graphene.String(required=True)
@@ -109,7 +112,9 @@ class Register(graphene.Mutation):
     @staticmethod
     def mutate(root, info, username, password, email=None):
         return RegisterPayload(
-            user=services.user_register(username=username, password=password, email=email)
+            user=services.user_register(
+                username=username, password=password, email=email, ip=client_ip(info.context)
+            )
         )
 
 
@@ -161,7 +166,8 @@ class RefreshToken(graphene.Mutation):
     class Meta:
         description = (
             "Swap a refresh token for a new token pair with the same authentication "
-            "methods. The old refresh token stops working."
+            "methods. The old refresh token stops working; presented again more than a "
+            "few seconds later, it ends the whole login (every refresh token of it)."
         )
 
     class Arguments:
@@ -171,12 +177,14 @@ class RefreshToken(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, refresh_token):
-        return AuthTokensPayload.from_pair(tokens.token_refresh(refresh_token))
+        return AuthTokensPayload.from_pair(
+            tokens.token_refresh(refresh_token, ip=client_ip(info.context))
+        )
 
 
 class RevokeToken(graphene.Mutation):
     class Meta:
-        description = "Revoke a refresh token (sign out)."
+        description = "Sign out: revoke a current refresh token and every other one of its login."
 
     class Arguments:
         refresh_token = graphene.String(required=True)

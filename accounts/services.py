@@ -22,7 +22,23 @@ from twofa.services import IssuedChallenge, login_challenge_start
 logger = logging.getLogger("accounts")
 
 
-def user_register(*, username: str, password: str, email: str | None = None) -> User:
+def user_register(*, username: str, password: str, ip: str, email: str | None = None) -> User:
+    """Create an account.
+
+    Every attempt counts against the client network's sign-up limit, whatever
+    its outcome: any answer can say that a username is taken, so probing for
+    names is bounded like signing up, and a refused attempt is cheap to count
+    but no cheaper to send. The global ceiling counts only the attempts that
+    get as far as hashing a password (the costly part, and a new account), so
+    strangers can't spend it with invalid input.
+    """
+    window = settings.REGISTER_LIMIT_WINDOW
+    rate_limit_hit(
+        "accounts.register.ip",
+        client_network(ip),
+        limit=settings.REGISTER_LIMIT_PER_IP,
+        period=window,
+    )
     username = (username or "").strip()
     email = (email or "").strip()
     errors: dict[str, list[str]] = {}
@@ -44,6 +60,9 @@ def user_register(*, username: str, password: str, email: str | None = None) -> 
         errors["password"] = list(exc.messages)
     if errors:
         raise BadUserInput("The account could not be created.", fields=errors)
+    rate_limit_hit(
+        "accounts.register.all", "all", limit=settings.REGISTER_LIMIT_GLOBAL, period=window
+    )
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, email=email, password=password)
@@ -66,36 +85,55 @@ class LoginResult:
 
 
 def _login_limits(username: str, ip: str) -> list[tuple[str, str, int]]:
+    """The limits a failed password counts against, as (group, key, limit).
+
+    Per username only from one client network at the low limit, so a stranger's
+    guesses lock the username for their own network, not for its owner
+    elsewhere; across all networks only at a much higher ceiling, which bounds a
+    guesser spread over many networks.
+    """
+    name = username.strip().lower()
+    network = client_network(ip)
     return [
         (
-            "accounts.login.username",
-            username.strip().lower(),
+            "accounts.login.username_network",
+            f"{name}\n{network}",
             settings.LOGIN_FAILURE_LIMIT_PER_USERNAME,
         ),
-        ("accounts.login.ip", client_network(ip), settings.LOGIN_FAILURE_LIMIT_PER_IP),
+        ("accounts.login.ip", network, settings.LOGIN_FAILURE_LIMIT_PER_IP),
+        ("accounts.login.username", name, settings.LOGIN_FAILURE_CEILING_PER_USERNAME),
     ]
+
+
+def _login_failures_check(limits: list[tuple[str, str, int]]) -> None:
+    for group, key, limit in limits:
+        rate_limit_check(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
+
+
+def _login_failure_count(limits: list[tuple[str, str, int]]) -> None:
+    for group, key, limit in limits:
+        rate_limit_hit(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
 
 
 def credentials_check(request, *, username: str, password: str) -> User:
     """The password step, for every way in (the API's tokenAuth, the admin).
 
-    Failed attempts are limited per username and per client network; over a
-    limit even the right password answers RateLimited, so a guesser can't
-    tell. InvalidCredentials for a wrong password, an unknown user or an
-    inactive account alike.
+    Failed attempts are limited per username and client network, per client
+    network, and per username from anywhere (_login_limits); over a limit even
+    the right password answers RateLimited, so a guesser can't tell.
+    InvalidCredentials for a wrong password, an unknown user or an inactive
+    account alike.
     """
     ip = client_ip(request)
     username = username or ""
-    limits = [limit for limit in _login_limits(username, ip) if limit[1]]
-    for group, key, limit in limits:
-        rate_limit_check(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
+    limits = _login_limits(username, ip)
+    _login_failures_check(limits)
     # Django's ModelBackend hashes the password even for an unknown user, so the
     # answer takes about as long whether or not the user exists.
     user = authenticate(request, username=username, password=password or "")
     if user is None:
         logger.info("login failed: ip=%s", ip or "-")
-        for group, key, limit in limits:
-            rate_limit_hit(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
+        _login_failure_count(limits)
         raise InvalidCredentials()
     return user
 
@@ -113,24 +151,14 @@ def login_start(request, *, username: str, password: str) -> LoginResult:
 def password_change(user: User, *, old_password: str, new_password: str, ip: str = "") -> User:
     """Change a password; every session of the user ends (sessions_end).
 
-    A wrong old password counts as a failed login for this user, so the
-    mutation can't be used to guess passwords past the login limit.
+    A wrong old password counts as a failed login for this user from this
+    client network, so the mutation can't be used to guess passwords past the
+    login limits.
     """
-    key = user.get_username().strip().lower()
-    window = settings.LOGIN_FAILURE_WINDOW
-    rate_limit_check(
-        "accounts.login.username",
-        key,
-        limit=settings.LOGIN_FAILURE_LIMIT_PER_USERNAME,
-        period=window,
-    )
+    limits = _login_limits(user.get_username(), ip)
+    _login_failures_check(limits)
     if not user.check_password(old_password or ""):
-        rate_limit_hit(
-            "accounts.login.username",
-            key,
-            limit=settings.LOGIN_FAILURE_LIMIT_PER_USERNAME,
-            period=window,
-        )
+        _login_failure_count(limits)
         raise InvalidCredentials("The current password is not correct.")
     try:
         validate_password(new_password or "", user=user)

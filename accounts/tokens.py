@@ -11,14 +11,21 @@ pinned in settings.GRAPHQL_JWT), with two claims of ours:
   change of factors fail at once instead of living out their 5 minutes.
 
 Refresh tokens are opaque random strings kept hashed in accounts.RefreshToken.
+Each refresh rotates the token; every token of one login shares a family, and
+a rotated token presented again (a replay: someone else holds a copy) ends the
+whole family, as RFC 9700 §4.14.2 asks, unless it comes within
+REFRESH_TOKEN_REUSE_LEEWAY seconds of its rotation (two tabs refreshing at once).
 """
 
 import hashlib
+import logging
 import secrets
+import uuid
 from calendar import timegm
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,7 +35,9 @@ from graphql_jwt.utils import get_payload, get_user_by_payload
 
 from accounts.exceptions import InvalidRefreshToken, Unauthenticated
 from accounts.models import RefreshToken, User
-from accounts.signals import sessions_ended
+from accounts.signals import refresh_token_reused, sessions_ended
+
+logger = logging.getLogger("accounts")
 
 AMR_PASSWORD = "pwd"
 # Methods that count as a second factor.
@@ -63,13 +72,18 @@ def _access_token_encode(
 
 
 def _pair_issue(
-    user: User, amr: list[str], auth_time: datetime | None, expires_at: datetime
+    user: User,
+    amr: list[str],
+    auth_time: datetime | None,
+    expires_at: datetime,
+    family: uuid.UUID,
 ) -> TokenPair:
     token, payload = _access_token_encode(user, amr, auth_time)
     raw_refresh = secrets.token_urlsafe(32)
     RefreshToken.objects.create(
         user=user,
         token_hash=_hash(raw_refresh),
+        family=family,
         amr=list(amr),
         auth_time=auth_time,
         expires_at=expires_at,
@@ -78,22 +92,62 @@ def _pair_issue(
 
 
 def token_pair_issue(user: User, *, amr: list[str], auth_time: datetime | None = None) -> TokenPair:
-    """Issue an access token and a new refresh token for a fresh login."""
+    """Issue an access token and a new refresh token for a fresh login (a new family)."""
     expires_at = timezone.now() + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA
-    return _pair_issue(user, amr, auth_time, expires_at)
+    return _pair_issue(user, amr, auth_time, expires_at, uuid.uuid4())
 
 
-def token_refresh(raw_refresh_token: str) -> TokenPair:
+def _family_lock(family: uuid.UUID) -> None:
+    """Serialise every refresh, replay and sign-out of one login.
+
+    Each locks the family's first token before it reads or writes the others.
+    Row locks don't stop inserts: without one lock for the family, a replay's
+    revocation could miss the successor a racing refresh commits a moment later.
+    """
+    first = RefreshToken.objects.select_for_update().filter(family=family).order_by("pk")
+    list(first.values_list("pk", flat=True)[:1])
+
+
+def _family_of(raw_refresh_token: str) -> uuid.UUID:
+    family = (
+        RefreshToken.objects.filter(token_hash=_hash(raw_refresh_token or ""))
+        .values_list("family", flat=True)
+        .first()
+    )
+    if family is None:
+        raise InvalidRefreshToken()
+    return family
+
+
+def _tokens_revoke(tokens, now: datetime) -> int:
+    """Revoke the tokens, rotated ones included (a later replay of one is then
+    plainly invalid, not a new alarm); returns how many were still usable."""
+    tokens = tokens.filter(revoked_at__isnull=True)
+    usable = tokens.filter(rotated_at__isnull=True, expires_at__gt=now).count()
+    tokens.update(revoked_at=now)
+    return usable
+
+
+def _family_revoke(family: uuid.UUID, now: datetime) -> int:
+    """Revoke every token of a login."""
+    return _tokens_revoke(RefreshToken.objects.filter(family=family), now)
+
+
+def token_refresh(raw_refresh_token: str, *, ip: str = "") -> TokenPair:
     """Swap a refresh token for a new pair; the old refresh token stops working.
 
-    The new pair keeps the login's `amr`, `auth_time` and absolute expiry, so
-    refreshing never upgrades a login nor extends a session forever.
+    The new pair keeps the login's `amr`, `auth_time`, absolute expiry and
+    family, so refreshing never upgrades a login nor extends a session forever.
+    A rotated token presented again is refused; past the leeway it also ends
+    every token of its login and is reported (accounts.signals.refresh_token_reused).
     """
+    raw_refresh_token = raw_refresh_token or ""
+    family = _family_of(raw_refresh_token)
     with transaction.atomic():
+        _family_lock(family)
         row = (
-            RefreshToken.objects.select_for_update()
-            .select_related("user")
-            .filter(token_hash=_hash(raw_refresh_token or ""))
+            RefreshToken.objects.select_related("user")
+            .filter(token_hash=_hash(raw_refresh_token))
             .first()
         )
         now = timezone.now()
@@ -101,24 +155,44 @@ def token_refresh(raw_refresh_token: str) -> TokenPair:
             raise InvalidRefreshToken()
         if not row.user.is_active:
             raise InvalidRefreshToken()
-        row.revoked_at = now
-        row.save(update_fields=["revoked_at"])
-        return _pair_issue(row.user, row.amr, row.auth_time, row.expires_at)
+        if row.rotated_at is None:
+            row.rotated_at = now
+            row.save(update_fields=["rotated_at"])
+            return _pair_issue(row.user, row.amr, row.auth_time, row.expires_at, family)
+        # A replay. Within the leeway it is most likely a second tab that read
+        # the token before the first tab's refresh stored its successor.
+        if now - row.rotated_at <= timedelta(seconds=settings.REFRESH_TOKEN_REUSE_LEEWAY):
+            raise InvalidRefreshToken()
+        revoked = _family_revoke(family, now)
+        logger.warning(
+            "refresh token reused, login ended: user=%s ip=%s revoked=%s",
+            row.user_id,
+            ip or "-",
+            revoked,
+        )
+        refresh_token_reused.send(
+            sender=RefreshToken, user=row.user, ip=ip, family=family, revoked=revoked
+        )
+    raise InvalidRefreshToken()
 
 
 def token_revoke(raw_refresh_token: str) -> None:
-    revoked = RefreshToken.objects.filter(
-        token_hash=_hash(raw_refresh_token or ""), revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
-    if not revoked:
-        raise InvalidRefreshToken()
+    """Sign out: end the login of a current (not yet rotated) refresh token."""
+    raw_refresh_token = raw_refresh_token or ""
+    family = _family_of(raw_refresh_token)
+    with transaction.atomic():
+        _family_lock(family)
+        current = RefreshToken.objects.filter(
+            token_hash=_hash(raw_refresh_token), rotated_at__isnull=True, revoked_at__isnull=True
+        ).exists()
+        if not current:
+            raise InvalidRefreshToken()
+        _family_revoke(family, timezone.now())
 
 
 def refresh_tokens_revoke_all(user: User) -> int:
-    """Revoke every live refresh token of a user."""
-    return RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    """Revoke every refresh token of a user; returns how many were still usable."""
+    return _tokens_revoke(RefreshToken.objects.filter(user=user), timezone.now())
 
 
 def sessions_end(user: User, *, reason: str) -> int:

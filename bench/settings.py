@@ -15,6 +15,7 @@ for name in (
     "TWOFA_SEND_LIMIT_GLOBAL",
     "LOGIN_FAILURE_LIMIT_PER_USERNAME",
     "LOGIN_FAILURE_LIMIT_PER_IP",
+    "LOGIN_FAILURE_CEILING_PER_USERNAME",
 ):
     os.environ.setdefault(name, "0")
 

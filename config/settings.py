@@ -193,6 +193,10 @@ GRAPHQL_JWT = {
     "JWT_AUTH_HEADER_PREFIX": "Bearer",
     "JWT_ISSUER": "pollstr",
 }
+# Seconds after a refresh token's rotation within which presenting it again is
+# refused without ending the login (two tabs refreshing at once); later, a
+# replay ends every token of the login.
+REFRESH_TOKEN_REUSE_LEEWAY = env_int("REFRESH_TOKEN_REUSE_LEEWAY", 10)
 
 # --- GraphQL ------------------------------------------------------------------
 
@@ -319,10 +323,22 @@ TWOFA_RESEND_COOLDOWN = env_int("TWOFA_RESEND_COOLDOWN", 30)
 TWOFA_BACKOFF_BASE = env_int("TWOFA_BACKOFF_BASE", 60)
 TWOFA_BACKOFF_MAX = env_int("TWOFA_BACKOFF_MAX", 3600)
 
-# Failed password logins per window: per username and per client IP.
+# Failed password logins per window: per username from one client network, per
+# client network, and per username from all networks together. The last one is
+# much higher than the first, so a stranger's guesses from a few networks can't
+# lock the owner out; it bounds a guesser spread over many networks to that
+# many guesses per username per window.
 LOGIN_FAILURE_LIMIT_PER_USERNAME = env_int("LOGIN_FAILURE_LIMIT_PER_USERNAME", 10)
 LOGIN_FAILURE_LIMIT_PER_IP = env_int("LOGIN_FAILURE_LIMIT_PER_IP", 50)
+LOGIN_FAILURE_CEILING_PER_USERNAME = env_int("LOGIN_FAILURE_CEILING_PER_USERNAME", 100)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 900)
+
+# Sign-ups per window: attempts per client network (any outcome: an answer can
+# say a username is taken), and accounts created in all (a ceiling on password
+# hashing and bulk accounts; a flood from many networks can spend it).
+REGISTER_LIMIT_PER_IP = env_int("REGISTER_LIMIT_PER_IP", 10)
+REGISTER_LIMIT_GLOBAL = env_int("REGISTER_LIMIT_GLOBAL", 1000)
+REGISTER_LIMIT_WINDOW = env_int("REGISTER_LIMIT_WINDOW", 3600)
 
 # --- Internationalisation and static files -------------------------------------
 

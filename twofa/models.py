@@ -108,6 +108,7 @@ class AuditEvent(models.Model):
         RECOVERY_CODES_GENERATED = "recovery_codes_generated", "Recovery codes generated"
         RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
         PREFERENCE_CHANGED = "preference_changed", "Preferred method changed"
+        REFRESH_TOKEN_REUSED = "refresh_token_reused", "Refresh token reused (login ended)"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

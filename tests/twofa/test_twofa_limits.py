@@ -105,7 +105,7 @@ def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(gql, db, outbox, s
     assert AuditEvent.objects.filter(kind="code_sent", ip="2.2.2.2").exists()
 
 
-def test_failed_logins_are_limited_per_username(gql, user):
+def test_failed_logins_are_limited_per_username_and_network(gql, user):
     for _ in range(10):
         assert gql(TOKEN_AUTH, {"username": "alice", "password": "wrong"}).codes == [
             "INVALID_CREDENTIALS"
@@ -114,6 +114,9 @@ def test_failed_logins_are_limited_per_username(gql, user):
     # Now even the right password waits: the attacker can't tell it was right.
     assert_rate_limited(gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD}), 900)
     assert_rate_limited(gql(TOKEN_AUTH, {"username": "ALICE ", "password": PASSWORD}), 900)
+    # The owner, from another network, is not locked out by them.
+    owner = gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD}, remote_addr="10.0.0.2")
+    assert owner.data["tokenAuth"]["token"]
     User.objects.create_user("bob", password=PASSWORD)
     assert gql(TOKEN_AUTH, {"username": "bob", "password": PASSWORD}).data["tokenAuth"]["token"]
 

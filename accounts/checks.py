@@ -1,0 +1,38 @@
+"""System checks for the accounts settings (`manage.py check`): login limits
+that, set the wrong way round, bring back the lockouts they exist to prevent,
+and a refresh-token leeway that would hide replays or end honest logins."""
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security)
+def check_login_limits(app_configs, **kwargs):
+    per_network = settings.LOGIN_FAILURE_LIMIT_PER_USERNAME
+    ceiling = settings.LOGIN_FAILURE_CEILING_PER_USERNAME
+    if per_network <= 0 or ceiling <= 0 or ceiling >= per_network * 2:
+        return []
+    return [
+        checks.Warning(
+            "LOGIN_FAILURE_CEILING_PER_USERNAME is less than twice "
+            "LOGIN_FAILURE_LIMIT_PER_USERNAME, so failures from one or two networks "
+            "lock a username out for its owner everywhere.",
+            hint="Keep the ceiling well above the per-network limit (defaults: 100 and 10).",
+            id="accounts.W001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security)
+def check_refresh_token_reuse_leeway(app_configs, **kwargs):
+    if 0 <= settings.REFRESH_TOKEN_REUSE_LEEWAY <= 60:
+        return []
+    return [
+        checks.Warning(
+            "REFRESH_TOKEN_REUSE_LEEWAY should be between 0 and 60 seconds: a longer "
+            "leeway lets a stolen refresh token be replayed unnoticed for longer; a "
+            "negative one ends the login of two tabs refreshing at once.",
+            hint="The default, 10, covers tabs refreshing at once.",
+            id="accounts.W002",
+        )
+    ]
