@@ -32,6 +32,9 @@ class RefreshToken(models.Model):
     than revoked, and rotated tokens are kept until that expiry: presenting
     one again is a replay, which ends the whole family (accounts.tokens).
     `revoked_at` is set when the login ended (sign-out, a replay, sessions_end).
+    `auth_version` is the user's when the token was issued: a token that a
+    refresh racing sessions_end() created after its revocation ran is still
+    refused, because the user's version has moved on.
     """
 
     user = models.ForeignKey(
@@ -45,6 +48,7 @@ class RefreshToken(models.Model):
     expires_at = models.DateTimeField()
     rotated_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    auth_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"])]

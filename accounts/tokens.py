@@ -87,6 +87,7 @@ def _pair_issue(
         amr=list(amr),
         auth_time=auth_time,
         expires_at=expires_at,
+        auth_version=user.auth_version,
     )
     return TokenPair(token, raw_refresh, payload, _unix(expires_at))
 
@@ -153,7 +154,7 @@ def token_refresh(raw_refresh_token: str, *, ip: str = "") -> TokenPair:
         now = timezone.now()
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise InvalidRefreshToken()
-        if not row.user.is_active:
+        if not row.user.is_active or row.auth_version != row.user.auth_version:
             raise InvalidRefreshToken()
         if row.rotated_at is None:
             row.rotated_at = now

@@ -119,3 +119,17 @@ def test_changing_the_phone_ends_other_access_tokens(api, user_2fa, outbox):
     assert codes(api(ME, token=this_device["token"])) == ["UNAUTHENTICATED"]
     assert api(ME, token=new_token)["data"]["me"]["username"] == "alice"
     assert PHONE != new_phone
+
+
+def test_a_refresh_token_from_before_the_sessions_ended_is_refused(api, user, password_token):
+    # A refresh that raced sessions_end() can store its successor after the
+    # revocation ran; the user's version has moved on, so that token is dead too.
+    login = password_token()
+    User.objects.filter(pk=user.pk).update(auth_version=user.auth_version + 1)
+
+    refreshed = api(
+        "mutation($r: String!) { refreshToken(refreshToken: $r) { token } }",
+        {"r": login["refreshToken"]},
+    )
+
+    assert codes(refreshed) == ["INVALID_REFRESH_TOKEN"]
