@@ -206,6 +206,9 @@ GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 2_000)
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
 GRAPHQL_MAX_FIELDS = env_int("GRAPHQL_MAX_FIELDS", 200)
 GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 10)
+# Lists and objects nested in one variable's value (BAD_USER_INPUT beyond it):
+# deeper input would exhaust the recursion of input coercion.
+GRAPHQL_MAX_VARIABLE_DEPTH = env_int("GRAPHQL_MAX_VARIABLE_DEPTH", 10)
 # Parsed and validated documents kept per process (0 turns the cache off), and
 # the longest document that is kept (characters).
 GRAPHQL_DOCUMENT_CACHE_SIZE = env_int("GRAPHQL_DOCUMENT_CACHE_SIZE", 500)

@@ -106,6 +106,24 @@ def text_is_storable(value: str) -> bool:
     return True
 
 
+def variables_too_deep(variables: dict, *, limit: int) -> bool:
+    """True if a variable's value nests lists and objects more than `limit` deep.
+
+    Checked before anything recursive (graphql-core's input coercion, the
+    storable-text walk) sees the value: deep nesting would exhaust Python's
+    recursion limit there. Iterative, so any depth json.loads accepts is safe.
+    """
+    pending = [(value, 0) for value in variables.values()]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth >= limit:
+                return True
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 def variables_are_storable(value) -> bool:
     if isinstance(value, str):
         return text_is_storable(value)

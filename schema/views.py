@@ -41,6 +41,7 @@ from schema.validation import (
     QueryTooComplex,
     StorableTextRule,
     variables_are_storable,
+    variables_too_deep,
 )
 from web.views import graphiql_render
 
@@ -110,10 +111,13 @@ class GraphQLView(GrapheneView):
                 return {"query": body.decode("utf-8")}
             except UnicodeDecodeError as exc:
                 raise RequestError("The body is not valid UTF-8.") from exc
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return request.POST.dict()
+        # Only types a browser can't send cross-site without a CORS preflight: a
+        # form (urlencoded, multipart) or text/plain would let any page fire
+        # anonymous mutations (register, tokenAuth) from its visitors' browsers.
         if content_type != "application/json":
-            raise RequestError("Send the request as application/json.", status=415)
+            raise RequestError(
+                "Send the request as application/json (or application/graphql).", status=415
+            )
         try:
             data = json.loads(body)
         except (ValueError, RecursionError) as exc:
@@ -183,6 +187,12 @@ class GraphQLView(GrapheneView):
             raise RequestError("'variables' must be a JSON object.")
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError("'operationName' must be a string.")
+        if variables and variables_too_deep(variables, limit=settings.GRAPHQL_MAX_VARIABLE_DEPTH):
+            raise RequestError(
+                "Variables are nested too deep: at most "
+                f"{settings.GRAPHQL_MAX_VARIABLE_DEPTH} levels of lists and objects.",
+                code=ErrorCode.BAD_USER_INPUT,
+            )
         if variables and not variables_are_storable(variables):
             raise RequestError(
                 "Variables must not contain NUL characters or lone surrogates.",

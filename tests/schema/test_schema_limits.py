@@ -109,3 +109,11 @@ def test_text_no_database_can_store_is_refused(gql, user, text, literal_code):
     as_literal = gql(f'mutation {{ tokenAuth(username: {escaped}, password: "x") {{ token }} }}')
     assert as_literal.status == 400
     assert as_literal.codes == [literal_code]
+
+
+def test_variable_depth_counts_lists_and_objects_inside_a_value():
+    from schema.validation import variables_too_deep
+
+    assert not variables_too_deep({"a": "text", "b": [1, {"c": [2]}]}, limit=3)
+    assert variables_too_deep({"a": "text", "b": [1, {"c": [[2]]}]}, limit=3)
+    assert variables_too_deep({"a": [[[[[]]]]]}, limit=3)
