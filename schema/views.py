@@ -229,6 +229,7 @@ class GraphQLView(GrapheneView):
             variable_values=variables,
             operation_name=operation_name,
             middleware=self.get_middleware(request),
+            hide_suggestions=not settings.GRAPHIQL_ENABLED,
         )
         if result.data is None and result.errors and all(e.path is None for e in result.errors):
             # Raised before any field ran: a bad variable or operation name.
@@ -271,7 +272,9 @@ def _document_prepare(schema, query: str, introspection: bool) -> Prepared:
     rules = [*specified_rules, ComplexityLimitRule, StorableTextRule]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
-    errors = validate(schema, document, rules)
+    # "Did you mean ...?" names fields, arguments and types: with introspection
+    # off, a word list would rebuild the schema from the suggestions.
+    errors = validate(schema, document, rules, hide_suggestions=not introspection)
     if errors:
         return None, {"errors": [_validation_error_format(e) for e in errors]}
     return document, None
