@@ -6,11 +6,21 @@ its uses, so a "fragment bomb" can't hide its size). Introspection fields are
 not counted: they are gated by GRAPHIQL_ENABLED instead, and GraphiQL's own
 introspection query is deep by nature. Aliases are capped low because they
 turn one request into many operations (a login brute force in one POST).
+An operation may also hold at most one field that hashes a password (each
+costs tens of milliseconds of CPU by design, so ten aliased sign-ups would be
+a cheap way to burn a worker).
+
+These limits are linear in the document and are checked on their own, before
+graphql-core's standard rules run (schema/views.py): a document over a limit
+never reaches the standard rules, one of which (overlapping fields) is
+quadratic in the number of fields.
 """
 
 from django.conf import settings
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -21,6 +31,8 @@ from graphql import (
 )
 
 INTROSPECTION_FIELDS = {"__schema", "__type"}
+# Mutations that hash a password (Argon2id): at most one per operation.
+PASSWORD_HASHING_FIELDS = frozenset({"register", "tokenAuth", "changePassword"})
 
 
 class QueryTooComplex(GraphQLError):
@@ -28,36 +40,62 @@ class QueryTooComplex(GraphQLError):
 
 
 class _Size:
-    __slots__ = ("depth", "fields", "aliases")
+    # password_fields counts only this selection set's own fields (fragments
+    # included): password-hashing fields live on the root Mutation type.
+    __slots__ = ("depth", "fields", "aliases", "password_fields")
 
-    def __init__(self, depth=0, fields=0, aliases=0):
-        self.depth, self.fields, self.aliases = depth, fields, aliases
+    def __init__(self):
+        self.depth = self.fields = self.aliases = self.password_fields = 0
 
 
-class ComplexityLimitRule(ValidationRule):
-    def __init__(self, context):
-        super().__init__(context)
-        self._fragments: dict[str, _Size] = {}
+def document_limits_check(document: DocumentNode) -> list[QueryTooComplex]:
+    """The limits of each operation in `document`: one error per operation over one.
+
+    A plain walk of the syntax tree, not a graphql-core validation rule: the
+    rule machinery's own traversal would cost more than the counting does.
+    """
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    measure = _Measure(fragments)
+    errors = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            problem = _operation_problem(measure.selection_set(definition.selection_set))
+            if problem:
+                errors.append(QueryTooComplex(problem, definition))
+    return errors
+
+
+def _operation_problem(size: _Size) -> str | None:
+    limits = (
+        ("depth", size.depth, settings.GRAPHQL_MAX_DEPTH),
+        ("fields", size.fields, settings.GRAPHQL_MAX_FIELDS),
+        ("aliases", size.aliases, settings.GRAPHQL_MAX_ALIASES),
+    )
+    for what, value, limit in limits:
+        if limit and value > limit:
+            return f"The operation has {value} {what}; at most {limit} are allowed."
+    if size.password_fields > 1:
+        names = ", ".join(sorted(PASSWORD_HASHING_FIELDS))
+        return (
+            f"The operation has {size.password_fields} fields that check a password "
+            f"({names}); send one per request."
+        )
+    return None
+
+
+class _Measure:
+    """Sizes of selection sets, each fragment measured once and reused."""
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]):
+        self._fragments = fragments
+        self._sizes: dict[str, _Size] = {}
         self._in_progress: set[str] = set()
 
-    def enter_operation_definition(self, node: OperationDefinitionNode, *_args):
-        size = self._measure(node.selection_set)
-        limits = (
-            ("depth", size.depth, settings.GRAPHQL_MAX_DEPTH),
-            ("fields", size.fields, settings.GRAPHQL_MAX_FIELDS),
-            ("aliases", size.aliases, settings.GRAPHQL_MAX_ALIASES),
-        )
-        for what, value, limit in limits:
-            if limit and value > limit:
-                self.report_error(
-                    QueryTooComplex(
-                        f"The operation has {value} {what}; at most {limit} are allowed.",
-                        node,
-                    )
-                )
-        return self.SKIP
-
-    def _measure(self, selection_set: SelectionSetNode | None) -> _Size:
+    def selection_set(self, selection_set: SelectionSetNode | None) -> _Size:
         total = _Size()
         if selection_set is None:
             return total
@@ -65,13 +103,15 @@ class ComplexityLimitRule(ValidationRule):
             if isinstance(selection, FieldNode):
                 if selection.name.value in INTROSPECTION_FIELDS:
                     continue
-                inner = self._measure(selection.selection_set)
+                inner = self.selection_set(selection.selection_set)
                 total.depth = max(total.depth, inner.depth + 1)
                 total.fields += inner.fields + 1
                 total.aliases += inner.aliases + (1 if selection.alias else 0)
+                if selection.name.value in PASSWORD_HASHING_FIELDS:
+                    total.password_fields += 1
             else:
                 if isinstance(selection, InlineFragmentNode):
-                    inner = self._measure(selection.selection_set)
+                    inner = self.selection_set(selection.selection_set)
                 elif isinstance(selection, FragmentSpreadNode):
                     inner = self._fragment(selection.name.value)
                 else:
@@ -79,19 +119,20 @@ class ComplexityLimitRule(ValidationRule):
                 total.depth = max(total.depth, inner.depth)
                 total.fields += inner.fields
                 total.aliases += inner.aliases
+                total.password_fields += inner.password_fields
         return total
 
     def _fragment(self, name: str) -> _Size:
-        if name in self._fragments:
-            return self._fragments[name]
-        fragment = self.context.get_fragment(name)
+        if name in self._sizes:
+            return self._sizes[name]
+        fragment = self._fragments.get(name)
         if fragment is None or name in self._in_progress:
             # Unknown or cyclic fragments are reported by the standard rules.
             return _Size()
         self._in_progress.add(name)
-        size = self._measure(fragment.selection_set)
+        size = self.selection_set(fragment.selection_set)
         self._in_progress.discard(name)
-        self._fragments[name] = size
+        self._sizes[name] = size
         return size
 
 

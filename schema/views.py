@@ -37,9 +37,9 @@ from graphql import (
 from accounts.auth import RequestAuth
 from schema.errors import ErrorCode, error_format, request_error_format
 from schema.validation import (
-    ComplexityLimitRule,
     QueryTooComplex,
     StorableTextRule,
+    document_limits_check,
     variables_are_storable,
     variables_too_deep,
 )
@@ -269,12 +269,16 @@ def _document_prepare(schema, query: str, introspection: bool) -> Prepared:
         too_many = "Parsing aborted" in exc.message
         code = ErrorCode.QUERY_TOO_COMPLEX if too_many else ErrorCode.GRAPHQL_PARSE_FAILED
         return None, {"errors": [error_format(exc, code=code)]}
-    rules = [*specified_rules, ComplexityLimitRule, StorableTextRule]
-    if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    # "Did you mean ...?" names fields, arguments and types: with introspection
-    # off, a word list would rebuild the schema from the suggestions.
-    errors = validate(schema, document, rules, hide_suggestions=not introspection)
+    # The limits first, on their own: linear in the document, and a document
+    # over one never meets the standard rules (overlapping fields is quadratic).
+    errors = document_limits_check(document)
+    if not errors:
+        rules = [*specified_rules, StorableTextRule]
+        if not introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        # "Did you mean ...?" names fields, arguments and types: with introspection
+        # off, a word list would rebuild the schema from the suggestions.
+        errors = validate(schema, document, rules, hide_suggestions=not introspection)
     if errors:
         return None, {"errors": [_validation_error_format(e) for e in errors]}
     return document, None

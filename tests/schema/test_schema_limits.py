@@ -117,3 +117,44 @@ def test_variable_depth_counts_lists_and_objects_inside_a_value():
     assert not variables_too_deep({"a": "text", "b": [1, {"c": [2]}]}, limit=3)
     assert variables_too_deep({"a": "text", "b": [1, {"c": [[2]]}]}, limit=3)
     assert variables_too_deep({"a": [[[[[]]]]]}, limit=3)
+
+
+REGISTER = 'register(username: "u{i}", password: "x-Secret-pass-{i}") {{ user {{ id }} }}'
+
+
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        # Ten aliased sign-ups: ten password hashes in one request.
+        "mutation { " + " ".join(f"r{i}: " + REGISTER.format(i=i) for i in range(10)) + " }",
+        # The same field through a fragment and an inline fragment.
+        'mutation { ...F ... on Mutation { changePassword(oldPassword: "a", newPassword: "b")'
+        " { user { id } } } } fragment F on Mutation { " + REGISTER.format(i=1) + " }",
+        'mutation { tokenAuth(username: "a", password: "b") { token } '
+        + REGISTER.format(i=2)
+        + " }",
+    ],
+)
+def test_one_password_hash_per_operation(gql, db, mutation):
+    from accounts.models import User
+
+    result = gql(mutation)
+
+    assert result.status == 400
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+    assert "password" in result.error["message"]
+    assert not User.objects.exists()
+
+
+def test_a_single_password_field_is_fine(gql, db):
+    result = gql("mutation { " + REGISTER.format(i=1) + " }")
+    assert result.status == 200, result.body
+    assert result.data["register"]["user"]["id"]
+
+
+def test_the_password_hashing_fields_are_mutations_of_the_schema():
+    from schema.schema import schema
+    from schema.validation import PASSWORD_HASHING_FIELDS
+
+    mutation_fields = schema.graphql_schema.mutation_type.fields
+    assert PASSWORD_HASHING_FIELDS <= set(mutation_fields)
