@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "twofa",
     "polls",
+    "schema",
     "web",
 ]
 
@@ -343,6 +344,31 @@ CONTENT_SECURITY_POLICY = (
 )
 # Automatic persisted queries: how long a stored document lives in the cache.
 GRAPHQL_APQ_TTL = env_int("GRAPHQL_APQ_TTL", 24 * 3600)
+# New persisted queries one client network may store per window; over it the
+# query runs but is not kept. Bounds one client to this many documents (each at
+# most GRAPHQL_MAX_DOCUMENT_LENGTH characters) per window.
+GRAPHQL_APQ_LIMIT_PER_IP = env_int("GRAPHQL_APQ_LIMIT_PER_IP", 100)
+GRAPHQL_APQ_LIMIT_WINDOW = env_int("GRAPHQL_APQ_LIMIT_WINDOW", 3600)
+# Where persisted queries are stored: never the Redis of the rate limits, so a
+# flood of registrations can't evict (allkeys-lru) or block (noeviction) a
+# counter. A Redis URL (ideally its own instance, with maxmemory and
+# allkeys-lru); empty: each process's memory (bounded; a client behind a load
+# balancer then registers a document once per process, which Apollo's link does
+# by itself).
+GRAPHQL_APQ_REDIS_URL = os.environ.get("GRAPHQL_APQ_REDIS_URL", "")
+if GRAPHQL_APQ_REDIS_URL:
+    CACHES["persisted_queries"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": GRAPHQL_APQ_REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pollstr"),
+    }
+else:
+    CACHES["persisted_queries"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "persisted-queries",
+        # At most 1,000 documents of at most 20,000 characters per process.
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
 
 # --- Logging ------------------------------------------------------------------
 
