@@ -207,6 +207,9 @@ GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 2_000)
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
 GRAPHQL_MAX_FIELDS = env_int("GRAPHQL_MAX_FIELDS", 200)
 GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 10)
+# Times one field of the response may be asked (fragments merged): validation
+# compares every pair of them.
+GRAPHQL_MAX_FIELD_REPEATS = env_int("GRAPHQL_MAX_FIELD_REPEATS", 10)
 # Lists and objects nested in one variable's value (BAD_USER_INPUT beyond it):
 # deeper input would exhaust the recursion of input coercion.
 GRAPHQL_MAX_VARIABLE_DEPTH = env_int("GRAPHQL_MAX_VARIABLE_DEPTH", 10)

@@ -2,19 +2,26 @@
 
 Depth, the number of fields and the number of aliases are counted per
 operation with fragments expanded (each fragment counted once and multiplied by
-its uses, so a "fragment bomb" can't hide its size). Introspection fields are
-not counted: they are gated by GRAPHIQL_ENABLED instead, and GraphiQL's own
-introspection query is deep by nature. Aliases are capped low because they
-turn one request into many operations (a login brute force in one POST).
-An operation may also hold at most one field that hashes a password (each
-costs tens of milliseconds of CPU by design, so ten aliased sign-ups would be
-a cheap way to burn a worker).
+its uses, so a "fragment bomb" can't hide its size). While introspection is
+allowed (GRAPHIQL_ENABLED), its fields don't count towards depth and fields:
+GraphiQL's own introspection query is deep by nature. While it is off, they
+count like any other (the standard rules refuse them anyway, later). Aliases
+are capped low because they turn one request into many operations (a login
+brute force in one POST).
+One field of the response (its path of names and aliases, fragments merged)
+may be asked at most GRAPHQL_MAX_FIELD_REPEATS times: graphql-core compares
+every pair of fields that share a path, so `{ me { id } }` a hundred times is
+cheap to count but costly to validate. An operation may also hold at most one
+field that hashes a password (each costs tens of milliseconds of CPU by
+design, so ten aliased sign-ups would be a cheap way to burn a worker).
 
 These limits are linear in the document and are checked on their own, before
 graphql-core's standard rules run (schema/views.py): a document over a limit
 never reaches the standard rules, one of which (overlapping fields) is
 quadratic in the number of fields.
 """
+
+from collections import Counter
 
 from django.conf import settings
 from graphql import (
@@ -48,7 +55,7 @@ class _Size:
         self.depth = self.fields = self.aliases = self.password_fields = 0
 
 
-def document_limits_check(document: DocumentNode) -> list[QueryTooComplex]:
+def document_limits_check(document: DocumentNode, *, introspection: bool) -> list[QueryTooComplex]:
     """The limits of each operation in `document`: one error per operation over one.
 
     A plain walk of the syntax tree, not a graphql-core validation rule: the
@@ -59,14 +66,27 @@ def document_limits_check(document: DocumentNode) -> list[QueryTooComplex]:
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    measure = _Measure(fragments)
+    measure = _Measure(fragments, introspection_exempt=introspection)
     errors = []
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             problem = _operation_problem(measure.selection_set(definition.selection_set))
+            if problem is None:
+                # Only now: paths are as long as the operation is deep.
+                problem = _repeats_problem(measure.paths(definition.selection_set))
             if problem:
                 errors.append(QueryTooComplex(problem, definition))
     return errors
+
+
+def _repeats_problem(paths: Counter) -> str | None:
+    limit = settings.GRAPHQL_MAX_FIELD_REPEATS
+    if not limit or not paths:
+        return None
+    path, count = paths.most_common(1)[0]
+    if count <= limit:
+        return None
+    return f"The operation asks for '{'.'.join(path)}' {count} times; at most {limit} are allowed."
 
 
 def _operation_problem(size: _Size) -> str | None:
@@ -90,9 +110,11 @@ def _operation_problem(size: _Size) -> str | None:
 class _Measure:
     """Sizes of selection sets, each fragment measured once and reused."""
 
-    def __init__(self, fragments: dict[str, FragmentDefinitionNode]):
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode], *, introspection_exempt: bool):
         self._fragments = fragments
+        self._exempt = INTROSPECTION_FIELDS if introspection_exempt else frozenset()
         self._sizes: dict[str, _Size] = {}
+        self._paths: dict[str, Counter] = {}
         self._in_progress: set[str] = set()
 
     def selection_set(self, selection_set: SelectionSetNode | None) -> _Size:
@@ -101,7 +123,7 @@ class _Measure:
             return total
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                if selection.name.value in INTROSPECTION_FIELDS:
+                if selection.name.value in self._exempt:
                     continue
                 inner = self.selection_set(selection.selection_set)
                 total.depth = max(total.depth, inner.depth + 1)
@@ -121,6 +143,36 @@ class _Measure:
                 total.aliases += inner.aliases
                 total.password_fields += inner.password_fields
         return total
+
+    def paths(self, selection_set: SelectionSetNode | None) -> Counter:
+        """How often each response path (names and aliases from here) is asked."""
+        total: Counter = Counter()
+        if selection_set is None:
+            return total
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                # Introspection fields count here too: repeats cost the same anywhere.
+                key = (selection.alias or selection.name).value
+                total[(key,)] += 1
+                for path, count in self.paths(selection.selection_set).items():
+                    total[(key, *path)] += count
+            elif isinstance(selection, InlineFragmentNode):
+                total.update(self.paths(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                total.update(self._fragment_paths(selection.name.value))
+        return total
+
+    def _fragment_paths(self, name: str) -> Counter:
+        if name in self._paths:
+            return self._paths[name]
+        fragment = self._fragments.get(name)
+        if fragment is None or name in self._in_progress:
+            return Counter()
+        self._in_progress.add(name)
+        paths = self.paths(fragment.selection_set)
+        self._in_progress.discard(name)
+        self._paths[name] = paths
+        return paths
 
     def _fragment(self, name: str) -> _Size:
         if name in self._sizes:

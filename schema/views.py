@@ -218,7 +218,7 @@ def _document_prepare(schema, query: str, introspection: bool) -> Prepared:
         return None, {"errors": [error_format(exc, code=code)]}
     # The limits first, on their own: linear in the document, and a document
     # over one never meets the standard rules (overlapping fields is quadratic).
-    errors = document_limits_check(document)
+    errors = document_limits_check(document, introspection=introspection)
     if not errors:
         rules = [*specified_rules, StorableTextRule]
         if not introspection:

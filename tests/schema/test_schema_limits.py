@@ -158,3 +158,34 @@ def test_the_password_hashing_fields_are_mutations_of_the_schema():
 
     mutation_fields = schema.graphql_schema.mutation_type.fields
     assert PASSWORD_HASHING_FIELDS <= set(mutation_fields)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # The same field over and over: graphql-core compares every pair of them.
+        "{ " + "me { id } " * 11 + "}",
+        "{ me { " + "id " * 11 + "} }",
+        # Spread out over fragments, it is still the same field of one response.
+        "{ me { ...A ...B } } fragment A on User { " + "id " * 6 + "} "
+        "fragment B on User { " + "id " * 5 + "}",
+        "{ " + "me { id } " * 4 + "...M } fragment M on Query { " + "me { id } " * 7 + "}",
+    ],
+)
+def test_one_field_asked_too_often_is_too_complex(gql, db, query):
+    result = gql(query)
+    assert result.status == 400
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+    assert "me" in result.error["message"] or "id" in result.error["message"]
+    assert "11 times" in result.error["message"]
+
+
+def test_what_apollo_sends_is_within_the_limits(gql, db):
+    # __typename in every selection set, the same field in several fragments.
+    query = (
+        "query Polls { polls { __typename id ...Card ...Votes } me { __typename id } } "
+        "fragment Card on Poll { __typename id question } "
+        "fragment Votes on Poll { __typename id totalVotes choices { __typename id votes } }"
+    )
+    result = gql(query)
+    assert result.status == 200, result.body

@@ -3,7 +3,7 @@ refused before any of graphql-core's standard rules (one of which, the
 overlapping-fields check, is quadratic) looks at it."""
 
 import pytest
-from graphql import specified_rules
+from graphql import get_introspection_query, specified_rules
 
 from schema import views
 
@@ -14,6 +14,7 @@ LIMITS = {
     "aliases": "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(11)) + " }",
     "tokens": "{ " + "me { id } " * 600 + "}",
     "length": "{ me { id } }" + " " * 20_001,
+    "repeated field": "{ " + "me { id } " * 11 + "}",
     "password fields": 'mutation { a: tokenAuth(username: "a", password: "b") { token } '
     'b: tokenAuth(username: "a", password: "c") { token } }',
 }
@@ -47,3 +48,25 @@ def test_a_document_over_a_limit_never_meets_the_standard_rules(gql, db, validat
 def test_a_document_within_the_limits_meets_every_standard_rule(gql, db, validations):
     assert gql("{ me { id } }").status == 200
     assert set(specified_rules) <= {rule for rules in validations for rule in rules}
+
+
+def test_with_introspection_off_its_fields_count_like_any_other(gql, db, settings, validations):
+    settings.GRAPHIQL_ENABLED = False
+    result = gql("{ " + "__schema { queryType { name } } " * 70 + "}")
+
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+    assert not [rules for rules in validations if set(specified_rules) & set(rules)]
+
+
+def test_with_graphiql_on_repeated_introspection_fields_are_still_refused(gql, db, settings):
+    settings.GRAPHIQL_ENABLED = True
+    result = gql("{ " + "__schema { queryType { name } } " * 11 + "}")
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+    assert "'__schema' 11 times" in result.error["message"]
+
+
+def test_graphiqls_own_introspection_query_is_accepted(gql, db, settings):
+    settings.GRAPHIQL_ENABLED = True
+    result = gql(get_introspection_query(descriptions=True))
+    assert result.status == 200, result.body
+    assert result.data["__schema"]["queryType"]["name"] == "Query"
