@@ -150,16 +150,3 @@ def test_a_client_over_its_budget_still_gets_its_answer(client, polls, settings)
     register(client, "query A { polls { id } }", "192.0.2.1")
     status, body = post(client, {"query": QUERY, "extensions": persisted()})
     assert (status, body) == (200, {"data": {"polls": [{"question": "Tea or coffee?"}]}})
-
-
-def test_check_deploy_warns_when_persisted_queries_share_the_limits_redis(settings):
-    from schema.checks import check_persisted_queries_store
-
-    settings.REDIS_URL = "redis://10.0.0.5:6379/0"
-    settings.GRAPHQL_APQ_REDIS_URL = "redis://10.0.0.5:6379/1"
-    assert [w.id for w in check_persisted_queries_store(None)] == ["schema.W001"]
-
-    settings.GRAPHQL_APQ_REDIS_URL = "redis://10.0.0.6:6379/0"
-    assert check_persisted_queries_store(None) == []
-    settings.GRAPHQL_APQ_REDIS_URL = ""
-    assert check_persisted_queries_store(None) == []
