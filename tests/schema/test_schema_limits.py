@@ -4,6 +4,9 @@ import json
 
 import pytest
 
+from accounts.models import User
+from schema.schema import schema
+from schema.validation import PASSWORD_HASHING_FIELDS, variables_too_deep
 from tests.documents import PASSWORD, TOKEN_AUTH
 
 
@@ -112,8 +115,6 @@ def test_text_no_database_can_store_is_refused(gql, user, text, literal_code):
 
 
 def test_variable_depth_counts_lists_and_objects_inside_a_value():
-    from schema.validation import variables_too_deep
-
     assert not variables_too_deep({"a": "text", "b": [1, {"c": [2]}]}, limit=3)
     assert variables_too_deep({"a": "text", "b": [1, {"c": [[2]]}]}, limit=3)
     assert variables_too_deep({"a": [[[[[]]]]]}, limit=3)
@@ -136,8 +137,6 @@ REGISTER = 'register(username: "u{i}", password: "x-Secret-pass-{i}") {{ user {{
     ],
 )
 def test_one_password_hash_per_operation(gql, db, mutation):
-    from accounts.models import User
-
     result = gql(mutation)
 
     assert result.status == 400
@@ -153,8 +152,6 @@ def test_a_single_password_field_is_fine(gql, db):
 
 
 def test_the_password_hashing_fields_are_mutations_of_the_schema():
-    from schema.schema import schema
-    from schema.validation import PASSWORD_HASHING_FIELDS
 
     mutation_fields = schema.graphql_schema.mutation_type.fields
     assert PASSWORD_HASHING_FIELDS <= set(mutation_fields)

@@ -5,6 +5,8 @@ import json
 import pytest
 import requests
 
+from accounts.models import User
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REGISTER = 'mutation { register(username: "mallory", password: "x-Secret-pass-9") { user { id } } }'
@@ -36,8 +38,6 @@ def post(live_server, data, content_type: str) -> requests.Response:
 def test_content_types_a_browser_sends_without_a_preflight_are_refused(
     live_server, content_type, body
 ):
-    from accounts.models import User
-
     response = post(live_server, body, content_type)
 
     assert response.status_code == 415
