@@ -152,7 +152,6 @@ def test_a_single_password_field_is_fine(gql, db):
 
 
 def test_the_password_hashing_fields_are_mutations_of_the_schema():
-
     mutation_fields = schema.graphql_schema.mutation_type.fields
     assert PASSWORD_HASHING_FIELDS <= set(mutation_fields)
 
