@@ -10,6 +10,8 @@ that ratios hold on a noisy machine:
    requests/s, p50 and p99, then the check that no vote was lost or doubled.
 4. The full 2FA login (tokenAuth, then verifyToken with the console
    provider's code): the password hash vs everything else.
+5. Validating the worst documents refused and accepted by the limits
+   (bench/documents.py).
 
 Targets that are missed are reported as missed, with the figure. Nothing here
 is a test: throughput is never asserted (tests/ asserts query counts).
@@ -33,6 +35,9 @@ import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bench.documents import report_lines as documents_report_lines
+from bench.documents import row_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -418,7 +423,15 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def report(machine: dict, me: dict, polls: list[dict], vote: dict, login: dict, quick: bool) -> str:
+def report(
+    machine: dict,
+    me: dict,
+    polls: list[dict],
+    vote: dict,
+    login: dict,
+    documents: list[dict],
+    quick: bool,
+) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -500,6 +513,7 @@ def report(machine: dict, me: dict, polls: list[dict], vote: dict, login: dict, 
         f"Target: everything but the hash under 10 ms: {_verdict(login['rest_ms'] < 10)} "
         f"({login['rest_ms']:.1f} ms).",
         "",
+        *documents_report_lines(documents, _verdict),
     ]
     return "\n".join(lines)
 
@@ -533,11 +547,13 @@ def main() -> int:
         polls = row_polls([10, 100, 1000], repeats=3 if args.quick else 20)
         print("row 4: the 2FA login ...", flush=True)
         login = row_login(repeats=3 if args.quick else 15)
+        print("row 5: validating documents at the edge of the limits ...", flush=True)
+        documents = row_documents(repeats=3 if args.quick else 21)
         print("row 3: vote under load on PostgreSQL ...", flush=True)
         vote = vote_row_in_child(args.quick)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    text = report(machine, me, polls, vote, login, args.quick)
+    text = report(machine, me, polls, vote, login, documents, args.quick)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text)
     print(text)

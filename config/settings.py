@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "twofa",
     "polls",
+    "schema",
     "web",
 ]
 
@@ -206,10 +207,19 @@ GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", DEBUG)
 # Limits on one request and one document (QUERY_TOO_COMPLEX beyond them; 0 = no limit
 # for depth, fields and aliases).
 GRAPHQL_MAX_DOCUMENT_LENGTH = env_int("GRAPHQL_MAX_DOCUMENT_LENGTH", 20_000)
-GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 2_000)
+# Parsing costs about 10 µs a token, paid for every document a stranger sends:
+# 1,000 is over three times the largest document the schema needs (GraphiQL's
+# introspection query is about 160 tokens, 200 fields of it about 300).
+GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 1_000)
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
 GRAPHQL_MAX_FIELDS = env_int("GRAPHQL_MAX_FIELDS", 200)
 GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 10)
+# Times one field of the response may be asked (fragments merged): validation
+# compares every pair of them.
+GRAPHQL_MAX_FIELD_REPEATS = env_int("GRAPHQL_MAX_FIELD_REPEATS", 10)
+# Lists and objects nested in one variable's value (BAD_USER_INPUT beyond it):
+# deeper input would exhaust the recursion of input coercion.
+GRAPHQL_MAX_VARIABLE_DEPTH = env_int("GRAPHQL_MAX_VARIABLE_DEPTH", 10)
 # Parsed and validated documents kept per process (0 turns the cache off), and
 # the longest document that is kept (characters).
 GRAPHQL_DOCUMENT_CACHE_SIZE = env_int("GRAPHQL_DOCUMENT_CACHE_SIZE", 500)
@@ -377,6 +387,31 @@ CONTENT_SECURITY_POLICY = (
 )
 # Automatic persisted queries: how long a stored document lives in the cache.
 GRAPHQL_APQ_TTL = env_int("GRAPHQL_APQ_TTL", 24 * 3600)
+# New persisted queries one client network may store per window; over it the
+# query runs but is not kept. Bounds one client to this many documents (each at
+# most GRAPHQL_MAX_DOCUMENT_LENGTH characters) per window.
+GRAPHQL_APQ_LIMIT_PER_IP = env_int("GRAPHQL_APQ_LIMIT_PER_IP", 100)
+GRAPHQL_APQ_LIMIT_WINDOW = env_int("GRAPHQL_APQ_LIMIT_WINDOW", 3600)
+# Where persisted queries are stored: never the Redis of the rate limits, so a
+# flood of registrations can't evict (allkeys-lru) or block (noeviction) a
+# counter. A Redis URL (ideally its own instance, with maxmemory and
+# allkeys-lru); empty: each process's memory (bounded; a client behind a load
+# balancer then registers a document once per process, which Apollo's link does
+# by itself).
+GRAPHQL_APQ_REDIS_URL = os.environ.get("GRAPHQL_APQ_REDIS_URL", "")
+if GRAPHQL_APQ_REDIS_URL:
+    CACHES["persisted_queries"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": GRAPHQL_APQ_REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pollstr"),
+    }
+else:
+    CACHES["persisted_queries"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "persisted-queries",
+        # At most 1,000 documents of at most 20,000 characters per process.
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
 
 # --- Logging ------------------------------------------------------------------
 

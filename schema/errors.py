@@ -113,6 +113,16 @@ def error_format(error: GraphQLError, *, code: ErrorCode | None = None) -> dict:
     return formatted
 
 
+class RequestError(Exception):
+    """The HTTP request can't be run as GraphQL at all."""
+
+    def __init__(self, message: str, *, status: int = 400, code: ErrorCode = ErrorCode.BAD_REQUEST):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+
 def request_error_format(code: ErrorCode, message: str) -> dict:
     """An error about the HTTP request itself, before any GraphQL ran."""
     return {"message": message, "extensions": {"code": str(code)}}

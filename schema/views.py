@@ -9,13 +9,10 @@ graphene-django's view is kept for GraphiQL; the request path is ours so that:
   touched: this API authenticates with Bearer tokens only.
 """
 
-import hashlib
 import json
-import re
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.core.signals import setting_changed
 from django.db import transaction
@@ -35,24 +32,16 @@ from graphql import (
 )
 
 from accounts.auth import RequestAuth
-from schema.errors import ErrorCode, error_format, request_error_format
+from schema.errors import ErrorCode, RequestError, error_format, request_error_format
+from schema.persisted_queries import persisted_query_resolve, persisted_query_store
 from schema.validation import (
-    ComplexityLimitRule,
     QueryTooComplex,
     StorableTextRule,
+    document_limits_check,
     variables_are_storable,
+    variables_too_deep,
 )
 from web.views import graphiql_render
-
-
-class RequestError(Exception):
-    """The HTTP request can't be run as GraphQL at all."""
-
-    def __init__(self, message: str, *, status: int = 400, code: ErrorCode = ErrorCode.BAD_REQUEST):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
 
 
 class GraphQLView(GrapheneView):
@@ -75,7 +64,7 @@ class GraphQLView(GrapheneView):
                 return self._graphiql(request)
             data = self._body(request)
             query, variables, operation_name = self._params(request, data)
-            query, apq_hash = self._persisted_query(request, data, query)
+            query, apq_hash = persisted_query_resolve(request, data, query)
             body, status = self._run(request, query, variables, operation_name, apq_hash)
         except RequestError as exc:
             response = JsonResponse(
@@ -110,10 +99,13 @@ class GraphQLView(GrapheneView):
                 return {"query": body.decode("utf-8")}
             except UnicodeDecodeError as exc:
                 raise RequestError("The body is not valid UTF-8.") from exc
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return request.POST.dict()
+        # Only types a browser can't send cross-site without a CORS preflight: a
+        # form (urlencoded, multipart) or text/plain would let any page fire
+        # anonymous mutations (register, tokenAuth) from its visitors' browsers.
         if content_type != "application/json":
-            raise RequestError("Send the request as application/json.", status=415)
+            raise RequestError(
+                "Send the request as application/json (or application/graphql).", status=415
+            )
         try:
             data = json.loads(body)
         except (ValueError, RecursionError) as exc:
@@ -125,47 +117,6 @@ class GraphQLView(GrapheneView):
         if not isinstance(data, dict):
             raise RequestError("The request body must be a JSON object with a 'query'.")
         return data
-
-    @staticmethod
-    def _persisted_query(request, data: dict, query: str | None) -> tuple[str, str | None]:
-        """Automatic persisted queries (Apollo's protocol).
-
-        With `extensions.persistedQuery {version: 1, sha256Hash}` and no query,
-        the document stored under that hash runs; an unknown hash answers
-        PersistedQueryNotFound, and the client retries with the query, which is
-        stored (in the cache, shared by every process) once it validates.
-        Returns (query, hash to store the query under, or None).
-        """
-        extensions = request.GET.get("extensions") or data.get("extensions")
-        if isinstance(extensions, str):
-            try:
-                extensions = json.loads(extensions)
-            except (ValueError, RecursionError) as exc:
-                raise RequestError("'extensions' is not valid JSON.") from exc
-        if extensions is None:
-            extensions = {}
-        if not isinstance(extensions, dict):
-            raise RequestError("'extensions' must be a JSON object.")
-        persisted = extensions.get("persistedQuery")
-        if persisted is None:
-            if not query:
-                raise RequestError("The request has no GraphQL query.")
-            return query, None
-        if not isinstance(persisted, dict) or persisted.get("version") != 1:
-            raise RequestError("Unsupported persisted query version: send version 1.")
-        sha = persisted.get("sha256Hash")
-        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-            raise RequestError("'sha256Hash' must be 64 lowercase hex digits.")
-        if query:
-            if hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() != sha:
-                raise RequestError("provided sha does not match query")
-            return query, sha
-        stored = cache.get(_apq_key(sha))
-        if stored is None:
-            raise RequestError(
-                "PersistedQueryNotFound", status=200, code=ErrorCode.PERSISTED_QUERY_NOT_FOUND
-            )
-        return stored, None
 
     @staticmethod
     def _params(request, data: dict) -> tuple[str | None, dict | None, str | None]:
@@ -183,6 +134,12 @@ class GraphQLView(GrapheneView):
             raise RequestError("'variables' must be a JSON object.")
         if operation_name is not None and not isinstance(operation_name, str):
             raise RequestError("'operationName' must be a string.")
+        if variables and variables_too_deep(variables, limit=settings.GRAPHQL_MAX_VARIABLE_DEPTH):
+            raise RequestError(
+                "Variables are nested too deep: at most "
+                f"{settings.GRAPHQL_MAX_VARIABLE_DEPTH} levels of lists and objects.",
+                code=ErrorCode.BAD_USER_INPUT,
+            )
         if variables and not variables_are_storable(variables):
             raise RequestError(
                 "Variables must not contain NUL characters or lone surrogates.",
@@ -210,7 +167,7 @@ class GraphQLView(GrapheneView):
             raise RequestError("Mutations must be sent with POST.", status=405)
         if apq_hash is not None:
             # Only documents that parse and validate are kept.
-            cache.set(_apq_key(apq_hash), query, settings.GRAPHQL_APQ_TTL)
+            persisted_query_store(request, sha=apq_hash, query=query)
 
         result = execute(
             schema,
@@ -219,6 +176,7 @@ class GraphQLView(GrapheneView):
             variable_values=variables,
             operation_name=operation_name,
             middleware=self.get_middleware(request),
+            hide_suggestions=not settings.GRAPHIQL_ENABLED,
         )
         if result.data is None and result.errors and all(e.path is None for e in result.errors):
             # Raised before any field ran: a bad variable or operation name.
@@ -258,10 +216,16 @@ def _document_prepare(schema, query: str, introspection: bool) -> Prepared:
         too_many = "Parsing aborted" in exc.message
         code = ErrorCode.QUERY_TOO_COMPLEX if too_many else ErrorCode.GRAPHQL_PARSE_FAILED
         return None, {"errors": [error_format(exc, code=code)]}
-    rules = [*specified_rules, ComplexityLimitRule, StorableTextRule]
-    if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    errors = validate(schema, document, rules)
+    # The limits first, on their own: linear in the document, and a document
+    # over one never meets the standard rules (overlapping fields is quadratic).
+    errors = document_limits_check(document, introspection=introspection)
+    if not errors:
+        rules = [*specified_rules, StorableTextRule]
+        if not introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        # "Did you mean ...?" names fields, arguments and types: with introspection
+        # off, a word list would rebuild the schema from the suggestions.
+        errors = validate(schema, document, rules, hide_suggestions=not introspection)
     if errors:
         return None, {"errors": [_validation_error_format(e) for e in errors]}
     return document, None
@@ -290,13 +254,6 @@ def _document_cache_reset(*, setting, **kwargs):
 
 
 setting_changed.connect(_document_cache_reset)
-
-
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-def _apq_key(sha: str) -> str:
-    return f"apq:v1:{sha}"
 
 
 def _validation_error_format(error: GraphQLError) -> dict:

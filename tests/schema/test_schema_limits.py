@@ -4,6 +4,9 @@ import json
 
 import pytest
 
+from accounts.models import User
+from schema.schema import schema
+from schema.validation import PASSWORD_HASHING_FIELDS, variables_too_deep
 from tests.documents import PASSWORD, TOKEN_AUTH
 
 
@@ -109,3 +112,76 @@ def test_text_no_database_can_store_is_refused(gql, user, text, literal_code):
     as_literal = gql(f'mutation {{ tokenAuth(username: {escaped}, password: "x") {{ token }} }}')
     assert as_literal.status == 400
     assert as_literal.codes == [literal_code]
+
+
+def test_variable_depth_counts_lists_and_objects_inside_a_value():
+    assert not variables_too_deep({"a": "text", "b": [1, {"c": [2]}]}, limit=3)
+    assert variables_too_deep({"a": "text", "b": [1, {"c": [[2]]}]}, limit=3)
+    assert variables_too_deep({"a": [[[[[]]]]]}, limit=3)
+
+
+REGISTER = 'register(username: "u{i}", password: "x-Secret-pass-{i}") {{ user {{ id }} }}'
+
+
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        # Ten aliased sign-ups: ten password hashes in one request.
+        "mutation { " + " ".join(f"r{i}: " + REGISTER.format(i=i) for i in range(10)) + " }",
+        # The same field through a fragment and an inline fragment.
+        'mutation { ...F ... on Mutation { changePassword(oldPassword: "a", newPassword: "b")'
+        " { user { id } } } } fragment F on Mutation { " + REGISTER.format(i=1) + " }",
+        'mutation { tokenAuth(username: "a", password: "b") { token } '
+        + REGISTER.format(i=2)
+        + " }",
+    ],
+)
+def test_one_password_hash_per_operation(gql, db, mutation):
+    result = gql(mutation)
+
+    assert result.status == 400
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+    assert "password" in result.error["message"]
+    assert not User.objects.exists()
+
+
+def test_a_single_password_field_is_fine(gql, db):
+    result = gql("mutation { " + REGISTER.format(i=1) + " }")
+    assert result.status == 200, result.body
+    assert result.data["register"]["user"]["id"]
+
+
+def test_the_password_hashing_fields_are_mutations_of_the_schema():
+    mutation_fields = schema.graphql_schema.mutation_type.fields
+    assert PASSWORD_HASHING_FIELDS <= set(mutation_fields)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # The same field over and over: graphql-core compares every pair of them.
+        "{ " + "me { id } " * 11 + "}",
+        "{ me { " + "id " * 11 + "} }",
+        # Spread out over fragments, it is still the same field of one response.
+        "{ me { ...A ...B } } fragment A on User { " + "id " * 6 + "} "
+        "fragment B on User { " + "id " * 5 + "}",
+        "{ " + "me { id } " * 4 + "...M } fragment M on Query { " + "me { id } " * 7 + "}",
+    ],
+)
+def test_one_field_asked_too_often_is_too_complex(gql, db, query):
+    result = gql(query)
+    assert result.status == 400
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+    assert "me" in result.error["message"] or "id" in result.error["message"]
+    assert "11 times" in result.error["message"]
+
+
+def test_what_apollo_sends_is_within_the_limits(gql, db):
+    # __typename in every selection set, the same field in several fragments.
+    query = (
+        "query Polls { polls { __typename id ...Card ...Votes } me { __typename id } } "
+        "fragment Card on Poll { __typename id question } "
+        "fragment Votes on Poll { __typename id totalVotes choices { __typename id votes } }"
+    )
+    result = gql(query)
+    assert result.status == 200, result.body
