@@ -23,7 +23,7 @@ class PhoneNumberInline(admin.StackedInline):
 @admin.action(description="Reset two-factor authentication (lost phone)")
 def reset_two_factor(modeladmin, request, queryset):
     for user in queryset:
-        twofa_disable(user, ip=client_ip(request), by_staff=True)
+        twofa_disable(user, ip=client_ip(request), by_staff=request.user)
     modeladmin.message_user(
         request,
         f"Two-factor authentication was reset for {queryset.count()} user(s). "
