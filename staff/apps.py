@@ -1,3 +1,5 @@
+"""The staff app's config, and the admin app's: Django's admin, with our site."""
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 

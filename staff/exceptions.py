@@ -1,3 +1,5 @@
+"""The staff login's own domain error (the others come from accounts and twofa)."""
+
 from core.exceptions import DomainError
 
 

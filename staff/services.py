@@ -72,6 +72,8 @@ def staff_login_start(request, *, username: str, password: str) -> PendingLogin 
         staff_session_begin(request, user, amr=[AMR_PASSWORD])
         return None
     issued = login_challenge_start(user, ip=client_ip(request), state=state)
+    # A session key from before the password (planted, say) can't follow the login.
+    request.session.cycle_key()
     _pending_save(
         request,
         user_id=user.pk,

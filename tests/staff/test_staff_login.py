@@ -6,6 +6,7 @@ import re
 
 import pytest
 import requests
+from django.contrib.sessions.backends.db import SessionStore
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.documents import PASSWORD, TOKEN_AUTH
@@ -171,3 +172,44 @@ def test_the_challenge_token_stays_on_the_server(admin_browser, staff_phone, out
     assert set(hidden) <= {"csrfmiddlewaretoken", "next"}
     assert "/admin/login/verify/" in page.url
     assert "challenge" not in page.url
+
+
+def test_with_debug_on_staff_without_a_factor_sign_in_with_the_password(
+    admin_browser, staff, settings
+):
+    settings.DEBUG = True
+
+    done = admin_browser().sign_in("sam")
+
+    assert on_admin_index(done)
+
+
+def test_with_debug_on_staff_with_a_factor_are_still_asked_for_it(
+    admin_browser, staff_phone, outbox, settings
+):
+    settings.DEBUG = True
+    browser = admin_browser()
+
+    page = browser.sign_in("sam")
+
+    assert "Enter the code" in page.text
+    assert "/admin/login/" in browser.get("/admin/").url
+
+
+def test_the_session_key_changes_after_the_password_and_after_the_code(
+    admin_browser, staff_phone, outbox
+):
+    planted = SessionStore()
+    planted.create()  # a real session someone else knows the key of
+    browser = admin_browser()
+    browser.get("/admin/login/")
+    domain = next(iter(browser.session.cookies)).domain
+    browser.session.cookies.set("sessionid", planted.session_key, domain=domain, path="/")
+
+    page = browser.sign_in("sam")
+    after_password = browser.session.cookies.get("sessionid", domain=domain)
+    browser.submit(page, {"code": outbox.last_code(), "method": "sms", "action": "verify"})
+
+    assert after_password != planted.session_key
+    assert browser.session.cookies.get("sessionid", domain=domain) != after_password
+    assert SessionStore(session_key=planted.session_key).load() == {}
