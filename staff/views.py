@@ -90,6 +90,14 @@ def login(request, *, site):
     return TemplateResponse(request, "admin/login.html", context)
 
 
+def _answerable(pending) -> list[str]:
+    """The methods the code may come from: a phone only once a code went to it
+    (the Send buttons do that for a login that began with the app)."""
+    if pending.channel in (Method.SMS, Method.CALL):
+        return pending.methods
+    return [m for m in pending.methods if m not in (Method.SMS, Method.CALL)]
+
+
 @sensitive_post_parameters("code")
 @never_cache
 def login_verify(request, *, site):
@@ -98,16 +106,16 @@ def login_verify(request, *, site):
     pending = staff_login_pending(request)
     if pending is None:
         return HttpResponseRedirect(_login_url(site, next_url))
-    form = CodeForm(methods=pending.methods, initial={"method": pending.channel})
+    form = CodeForm(methods=_answerable(pending), initial={"method": pending.channel})
     error = ""
     if request.method == "POST":
         action = request.POST.get("action", "verify")
         try:
             if action in (Method.SMS, Method.CALL):
                 pending = staff_login_resend(request, channel=action)
-                form = CodeForm(methods=pending.methods, initial={"method": pending.channel})
+                form = CodeForm(methods=_answerable(pending), initial={"method": pending.channel})
             else:
-                form = CodeForm(request.POST, methods=pending.methods)
+                form = CodeForm(request.POST, methods=_answerable(pending))
                 if form.is_valid():
                     staff_login_verify(
                         request,

@@ -213,3 +213,17 @@ def test_the_session_key_changes_after_the_password_and_after_the_code(
     assert after_password != planted.session_key
     assert browser.session.cookies.get("sessionid", domain=domain) != after_password
     assert SessionStore(session_key=planted.session_key).load() == {}
+
+
+def test_an_app_first_login_can_switch_to_a_code_by_sms(admin_browser, staff_phone, outbox):
+    TOTPDevice.objects.create(user=staff_phone, name="app", confirmed=True)
+    browser = admin_browser()
+    page = browser.sign_in("sam")
+    assert "authenticator app" in page.text
+    assert 'value="sms"' not in re.search(r"<select.*?</select>", page.text, re.S).group(0)
+
+    page = browser.submit(page, {"action": "sms"})
+    assert "+1******2671" in page.text
+    done = browser.submit(page, {"code": outbox.last_code(), "method": "sms", "action": "verify"})
+
+    assert on_admin_index(done)
