@@ -83,3 +83,19 @@ def app_code_from_secret(secret: str, steps_ahead: int = 0) -> str:
 
 def app_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
     return f"{totp(device.bin_key, drift=steps_ahead):06d}"
+
+
+@pytest.fixture
+def signed_in(admin_browser, staff_phone, outbox):
+    """A staff browser through both steps of the admin login."""
+
+    def sign_in():
+        browser = admin_browser()
+        page = browser.sign_in("sam")
+        done = browser.submit(
+            page, {"code": outbox.last_code(), "method": "sms", "action": "verify"}
+        )
+        assert on_admin_index(done)
+        return browser
+
+    return sign_in

@@ -16,7 +16,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import RefreshToken, User
 from staff.checks import check_admin_second_factor, check_admin_session_settings
 from tests.documents import OTHER_PHONE, PASSWORD
-from tests.staff.test_staff_sessions import signed_in  # noqa: F401 - a fixture
 from twofa.models import AuditEvent, Challenge, PhoneNumber
 from twofa.selectors import TwoFactorState
 
@@ -81,7 +80,7 @@ def test_the_user_list_costs_the_same_queries_for_many_users(staff_client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_reset_action_names_the_staff_member_over_http(
-    signed_in,  # noqa: F811
+    signed_in,
     gql,
     user_2fa,
     outbox,

@@ -17,22 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NEW = "a-brand-new-passphrase"
 
 
-@pytest.fixture
-def signed_in(admin_browser, staff_phone, outbox):
-    """A staff browser through both steps of the admin login."""
-
-    def sign_in():
-        browser = admin_browser()
-        page = browser.sign_in("sam")
-        done = browser.submit(
-            page, {"code": outbox.last_code(), "method": "sms", "action": "verify"}
-        )
-        assert on_admin_index(done)
-        return browser
-
-    return sign_in
-
-
 def signed_out(browser) -> bool:
     return "/admin/login/" in browser.get("/admin/").url
 
