@@ -2,9 +2,12 @@
 (TwoFactorState: a phone or an authenticator app) and the staff reset."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
+from accounts.tokens import sessions_end
 from twofa.admin import PhoneNumberInline, reset_two_factor
 from twofa.selectors import two_factor_enabled_expression
 
@@ -43,6 +46,17 @@ class UserAdmin(DjangoUserAdmin):
             .get_queryset(request)
             .annotate(two_factor_enabled=two_factor_enabled_expression())
         )
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's set-password form, after which the user's sessions end
+        everywhere (the API's tokens too), as after changePassword."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=unquote(id))
+            sessions_end(user, reason="password_set_by_staff")
+            if user.pk == request.user.pk:  # staff setting their own: this session carries on
+                update_session_auth_hash(request, user)
+        return response
 
     @admin.display(boolean=True, description="2FA", ordering="two_factor_enabled")
     def two_factor(self, user):

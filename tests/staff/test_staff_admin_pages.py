@@ -148,3 +148,29 @@ def test_nonsense_admin_session_lifetimes_are_errors(settings, max_age, idle):
 def test_the_default_admin_session_lifetimes_pass(settings):
     assert check_admin_session_settings(None) == []
     assert (settings.ADMIN_SESSION_MAX_AGE, settings.ADMIN_SESSION_IDLE_TIMEOUT) == (28800, 1800)
+
+
+def test_a_password_set_by_staff_ends_the_users_api_sessions(staff_client, gql, user_2fa, outbox):
+    session = gql(
+        "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { challenge } }",
+        {"u": "alice", "p": PASSWORD},
+    )
+    verified = gql(
+        "mutation($c: String!, $k: String!) { verifyToken(challenge: $c, code: $k) { token refreshToken } }",
+        {"c": session.data["tokenAuth"]["challenge"], "k": outbox.last_code()},
+    ).data["verifyToken"]
+    new = "a-password-from-support-desk"
+
+    response = staff_client.post(
+        f"{USERS}{user_2fa.pk}/password/",
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=user_2fa.pk).check_password(new)
+    assert gql("{ me { username } }", token=verified["token"]).codes == ["UNAUTHENTICATED"]
+    refreshed = gql(
+        "mutation($r: String!) { refreshToken(refreshToken: $r) { token } }",
+        {"r": verified["refreshToken"]},
+    )
+    assert refreshed.codes == ["INVALID_REFRESH_TOKEN"]
