@@ -114,3 +114,8 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a factor here would skip the audit row and leave the user's
+        # sessions alive: the user action "Reset two-factor authentication" does both.
+        return False

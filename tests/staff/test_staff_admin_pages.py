@@ -174,3 +174,15 @@ def test_a_password_set_by_staff_ends_the_users_api_sessions(staff_client, gql, 
         {"r": verified["refreshToken"]},
     )
     assert refreshed.codes == ["INVALID_REFRESH_TOKEN"]
+
+
+def test_an_authenticator_app_is_removed_only_by_the_audited_reset(staff_client, user):
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    apps = "/admin/otp_totp/totpdevice/"
+
+    page = staff_client.get(f"{apps}{device.pk}/delete/")
+    bulk = staff_client.post(apps, {"action": "delete_selected", "_selected_action": [device.pk]})
+
+    assert page.status_code == 403
+    assert bulk.status_code in (200, 302)
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
