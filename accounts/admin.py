@@ -1,27 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import RefreshToken, User
-from twofa.admin import PhoneNumberInline, reset_two_factor
+from accounts.models import RefreshToken
 
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = (
-        "username",
-        "email",
-        "two_factor_enabled",
-        "is_active",
-        "is_staff",
-        "date_joined",
-    )
-    list_select_related = ("phone_number",)
-    inlines = [PhoneNumberInline]
-    actions = [reset_two_factor]
-
-    @admin.display(boolean=True, description="2FA")
-    def two_factor_enabled(self, user):
-        return hasattr(user, "phone_number")
+# The User admin (with its 2FA column and reset action) is in staff/admin.py:
+# accounts knows nothing of 2FA.
 
 
 @admin.register(RefreshToken)

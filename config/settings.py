@@ -56,7 +56,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with staff.sites.StaffAdminSite as admin.site (password + second factor).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "polls",
     "schema",
     "web",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "staff.middleware.AdminContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -198,6 +201,11 @@ GRAPHQL_JWT = {
 # refused without ending the login (two tabs refreshing at once); later, a
 # replay ends every token of the login.
 REFRESH_TOKEN_REUSE_LEEWAY = env_int("REFRESH_TOKEN_REUSE_LEEWAY", 10)
+
+# The admin (staff.sessions): a session ends this many seconds after its login,
+# however busy, and after this many seconds without an admin request.
+ADMIN_SESSION_MAX_AGE = env_int("ADMIN_SESSION_MAX_AGE", 8 * 3600)
+ADMIN_SESSION_IDLE_TIMEOUT = env_int("ADMIN_SESSION_IDLE_TIMEOUT", 30 * 60)
 
 # --- GraphQL ------------------------------------------------------------------
 

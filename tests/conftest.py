@@ -8,6 +8,8 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from polls.models import Choice, Poll
@@ -149,3 +151,17 @@ def verified_login(gql, outbox):
         return result.data["verifyToken"]
 
     return login
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """A test client signed in to the admin as a superuser, through both steps
+    of the admin login (password, then a code from an authenticator app)."""
+    admin = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    started = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+    assert started["Location"].startswith("/admin/login/verify/"), started
+    code = f"{totp(device.bin_key):06d}"
+    done = client.post(started["Location"], {"code": code, "method": "totp", "action": "verify"})
+    assert done["Location"] == "/admin/", done
+    return client

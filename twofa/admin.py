@@ -23,7 +23,7 @@ class PhoneNumberInline(admin.StackedInline):
 @admin.action(description="Reset two-factor authentication (lost phone)")
 def reset_two_factor(modeladmin, request, queryset):
     for user in queryset:
-        twofa_disable(user, ip=client_ip(request), by_staff=True)
+        twofa_disable(user, ip=client_ip(request), by_staff=request.user)
     modeladmin.message_user(
         request,
         f"Two-factor authentication was reset for {queryset.count()} user(s). "
@@ -113,4 +113,9 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a factor here would skip the audit row and leave the user's
+        # sessions alive: the user action "Reset two-factor authentication" does both.
         return False

@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -89,6 +90,14 @@ class TwoFactorState:
             except InvalidPhone:
                 unreachable.append(channel.value)
         return tuple(unreachable)
+
+
+def two_factor_enabled_expression() -> ExpressionWrapper:
+    """TwoFactorState.enabled as a query expression over users (a verified phone
+    or a confirmed app), for lists that annotate many users in one query."""
+    phone = Exists(PhoneNumber.objects.filter(user=OuterRef("pk")))
+    app = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    return ExpressionWrapper(phone | app, output_field=BooleanField())
 
 
 def methods_for(user: User) -> list[str]:

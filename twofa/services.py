@@ -542,9 +542,10 @@ def enrollment_confirm(user: User, raw_number: str, code: str, *, ip: str = "") 
     return tokens
 
 
-def twofa_disable(user: User, *, ip: str = "", by_staff: bool = False) -> None:
+def twofa_disable(user: User, *, ip: str = "", by_staff: User | None = None) -> None:
     """Turn 2FA off: forget the phone, the app and the recovery codes; every
-    session of the user ends, and with them pending challenges."""
+    session of the user ends, and with them pending challenges. `by_staff`:
+    the staff member who reset it (the audit row names them)."""
     with transaction.atomic():
         phone = PhoneNumber.objects.filter(user=user).first()
         PhoneNumber.objects.filter(user=user).delete()
@@ -553,11 +554,13 @@ def twofa_disable(user: User, *, ip: str = "", by_staff: bool = False) -> None:
         MethodPreference.objects.filter(user=user).delete()
         sessions_end(user, reason="twofa_reset" if by_staff else "twofa_disabled")
     limits.backoff_clear(user)
+    actor = {"by_staff": by_staff.get_username(), "by_staff_id": by_staff.pk} if by_staff else {}
     audit_record(
         Kind.RESET if by_staff else Kind.DISABLED,
         user=user,
         phone=phone.number if phone else "",
         ip=ip,
+        **actor,
     )
 
 

@@ -1,20 +1,12 @@
 """Support staff see 2FA state in the admin and can reset it for a user who lost their phone."""
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import RefreshToken, User
 from polls.models import Poll
 from tests.documents import PASSWORD, TOKEN_AUTH
-from twofa.models import Challenge, PhoneNumber
-
-
-@pytest.fixture
-def staff_client(client, db):
-    admin = User.objects.create_superuser("root", "root@example.com", PASSWORD)
-    client.force_login(admin)
-    return client
+from twofa.models import AuditEvent, Challenge, PhoneNumber
 
 
 def test_the_user_list_shows_2fa_state(staff_client, user_2fa):
@@ -26,7 +18,7 @@ def test_the_user_list_shows_2fa_state(staff_client, user_2fa):
 
 def test_the_admin_shows_challenges_with_masked_numbers(staff_client, gql, user_2fa, outbox):
     gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD})
-    challenge = Challenge.objects.get()
+    challenge = Challenge.objects.get(user=user_2fa)
 
     listing = staff_client.get(reverse("admin:twofa_challenge_changelist"))
     detail = staff_client.get(reverse("admin:twofa_challenge_change", args=[challenge.pk]))
@@ -56,6 +48,9 @@ def test_reset_two_factor_for_a_lost_phone(staff_client, gql, user_2fa, outbox, 
 
     assert response.status_code == 200
     assert b"was reset for 1 user" in response.content
+    reset = AuditEvent.objects.get(kind=AuditEvent.Kind.RESET)
+    assert reset.user == user_2fa
+    assert reset.detail["by_staff"] == "root"
     assert not PhoneNumber.objects.filter(user=user_2fa).exists()
     assert not Challenge.objects.filter(status=Challenge.Status.PENDING).exists()
     assert not RefreshToken.objects.filter(user=user_2fa, revoked_at__isnull=True).exists()

@@ -94,7 +94,8 @@ def test_a_staff_reset_ends_the_users_access_tokens_and_challenges(api, user_2fa
     pending = api(TOKEN_AUTH, {"username": "alice", "password": PASSWORD})["data"]["tokenAuth"]
     code = outbox.last_code()
 
-    twofa_disable(User.objects.get(pk=user_2fa.pk), by_staff=True)
+    staff = User.objects.create_user("sam", is_staff=True)
+    twofa_disable(User.objects.get(pk=user_2fa.pk), by_staff=staff)
 
     assert codes(api(ME, token=session["token"])) == ["UNAUTHENTICATED"]
     assert codes(api(VERIFY_TOKEN, {"challenge": pending["challenge"], "code": code})) == [

@@ -6,6 +6,7 @@
 //   OUTBOX       the console provider's outbox file (where codes "arrive")
 //   CHROMIUM     the browser binary (/usr/bin/chromium)
 //   SCREENSHOTS  the folder screenshots are written to
+//   ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_TOTP_SECRET  a staff member with an app
 //
 // Every request the pages make to anything but this server is blocked and
 // counted, and so is every Content-Security-Policy violation: both must stay 0.
@@ -20,6 +21,7 @@ import { chromium } from "playwright-core";
 import { totp } from "./totp.mjs";
 
 const { BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS } = process.env;
+const { ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_TOTP_SECRET } = process.env;
 assert.ok(BASE_URL && OUTBOX && CHROMIUM && SCREENSHOTS, "BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS");
 const ORIGIN = new URL(BASE_URL).origin;
 const DEMO_QUESTION = "Which second factor do you trust most?";
@@ -219,5 +221,49 @@ test("the demo page: sign in with an authenticator app", async () => {
 
   assert.deepEqual(outside, [], "the demo page asked for something outside this server");
   assert.deepEqual(problems, [], "CSP violations or page errors on the demo page");
+  await page.context().close();
+});
+
+test("the admin: password, then the app's code; its pages work under the CSP", async () => {
+  assert.ok(ADMIN_USERNAME && ADMIN_PASSWORD && ADMIN_TOTP_SECRET, "ADMIN_* variables");
+  const page = await newPage();
+  const first = await page.goto(`${BASE_URL}/admin/`);
+  assert.match(first.url(), /\/admin\/login\//);
+  assert.match(first.headers()["content-security-policy"], /default-src 'self'/);
+
+  await page.getByLabel("Username").fill(ADMIN_USERNAME);
+  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.locator("#prompt").getByText("authenticator app").waitFor();
+  assert.match(page.url(), /\/admin\/login\/verify\//);
+  await page.getByLabel("Code").fill(totp(ADMIN_TOTP_SECRET));
+  await shot(page, "admin-1-code");
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByText("Site administration").waitFor();
+  await shot(page, "admin-2-index");
+
+  // The changelist's JavaScript runs: selecting every row updates the counter.
+  const users = await page.goto(`${BASE_URL}/admin/accounts/user/`);
+  assert.match(users.headers()["content-security-policy"], /default-src 'self'/);
+  await page.locator("#action-toggle").check();
+  await page.locator(".action-counter").getByText(/selected/).waitFor();
+  assert.match(await page.locator(".action-counter").textContent(), /([1-9]\d*) of \1 selected/);
+  await shot(page, "admin-3-users");
+
+  for (const path of [
+    "/admin/accounts/user/add/",
+    "/admin/twofa/auditevent/",
+    "/admin/twofa/challenge/",
+    "/admin/polls/poll/add/",
+    "/admin/password_change/",
+  ]) {
+    const response = await page.goto(`${BASE_URL}${path}`);
+    assert.equal(response.status(), 200, path);
+    assert.match(response.headers()["content-security-policy"], /default-src 'self'/, path);
+  }
+  await shot(page, "admin-4-password-change");
+
+  assert.deepEqual(outside, [], "the admin asked for something outside this server");
+  assert.deepEqual(problems, [], "CSP violations or page errors in the admin");
   await page.context().close();
 });

@@ -1,5 +1,5 @@
 """The client contract, from the clients' side: Apollo Client in Node, and the
-pages (GraphiQL, the demo) in Debian's Chromium driven by playwright-core.
+pages (GraphiQL, the demo, the admin) in Debian's Chromium driven by playwright-core.
 
 Each test starts a live server and runs a Node test file against it. They
 need `node`, the npm packages of tests/clients (`make test` installs them with
@@ -7,6 +7,7 @@ npm ci) and, for the browser, /usr/bin/chromium (Debian's `chromium`; .ci/run
 installs it). Without them the tests are skipped, and say why.
 """
 
+import base64
 import json
 import os
 import shutil
@@ -104,6 +105,12 @@ def test_pages_in_a_real_browser(live_server, outbox, demo_data, settings):
     settings.DEBUG = True  # the demo page's hint about where codes are logged
     # The strictest policy: every page must work with nothing but its own origin.
     settings.CONTENT_SECURITY_POLICY = "default-src 'self'"
+    # The admin's cookies, over the live server's plain HTTP.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    staff = User.objects.create_user(
+        "browser_staff", password="a-staff-pass-phrase", is_staff=True, is_superuser=True
+    )
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     result = _run_node(
@@ -113,14 +120,23 @@ def test_pages_in_a_real_browser(live_server, outbox, demo_data, settings):
             "OUTBOX": str(outbox.path),
             "CHROMIUM": CHROMIUM,
             "SCREENSHOTS": str(SCREENSHOTS),
+            "ADMIN_USERNAME": "browser_staff",
+            "ADMIN_PASSWORD": "a-staff-pass-phrase",
+            "ADMIN_TOTP_SECRET": base64.b32encode(device.bin_key).decode().rstrip("="),
         },
         timeout=180,
     )
 
     assert result.returncode == 0, f"the browser test failed:\n{result.stdout[-6000:]}"
-    assert "ℹ fail 0" in result.stdout and "ℹ pass 3" in result.stdout
+    assert "ℹ fail 0" in result.stdout and "ℹ pass 4" in result.stdout
     shots = sorted(p.name for p in SCREENSHOTS.glob("*.png"))
-    assert {"graphiql-result.png", "demo-4-counted.png", "demo-6-app-vote.png"} <= set(shots)
+    assert {
+        "graphiql-result.png",
+        "demo-4-counted.png",
+        "demo-6-app-vote.png",
+        "admin-2-index.png",
+        "admin-3-users.png",
+    } <= set(shots)
     for prefix in ("browser_", "browser_app_"):
         user = User.objects.get(username__regex=rf"^{prefix}[0-9]+$")
         assert Vote.objects.filter(user=user).count() == 1
