@@ -6,7 +6,7 @@
   with each one in a day (against spreading guesses over many challenges).
 
 The resend cooldown per challenge lives on the challenge row itself
-(services.challenge_resend), and the attempt limit per challenge too.
+(Challenge.send_slot_claim), and the attempt limit per challenge too.
 """
 
 import math

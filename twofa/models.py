@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from twofa.phone import phone_mask
@@ -71,7 +74,9 @@ class Challenge(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_sent_at = models.DateTimeField(default=timezone.now)
+    # When a code last went to the phone; null while nothing has (an app
+    # challenge, or a login whose send was refused): the resend cooldown.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -88,6 +93,32 @@ class Challenge(models.Model):
     @property
     def expires_in(self) -> int:
         return max(0, int((self.expires_at - timezone.now()).total_seconds()))
+
+    def send_slot_claim(self, *, cooldown: int) -> bool:
+        """Claim the right to send a code for this challenge now.
+
+        One conditional UPDATE, whatever the channel: of any number of
+        concurrent callers at most one wins per cooldown (the database
+        re-checks the condition on the row the winner committed). A challenge
+        that never sent a code may send at once.
+        """
+        now = timezone.now()
+        won = (
+            Challenge.objects.filter(pk=self.pk, status=self.Status.PENDING)
+            .filter(Q(last_sent_at=None) | Q(last_sent_at__lte=now - timedelta(seconds=cooldown)))
+            .update(last_sent_at=now)
+        )
+        if won:
+            self.last_sent_at = now
+        return bool(won)
+
+    def send_wait(self, *, cooldown: int) -> int:
+        """Whole seconds (at least 1) until the next send slot, from the stored row."""
+        sent = Challenge.objects.filter(pk=self.pk).values_list("last_sent_at", flat=True).first()
+        if sent is None:
+            return 1
+        left = timedelta(seconds=cooldown) - (timezone.now() - sent)
+        return max(1, int(left.total_seconds()) + 1)
 
 
 class AuditEvent(models.Model):

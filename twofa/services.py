@@ -199,7 +199,7 @@ def _challenge_create(
             channel=channel,
             provider=provider,
             provider_ref=ref,
-            last_sent_at=now,
+            last_sent_at=now if local is None else None,
             expires_at=now + timedelta(seconds=settings.TWOFA_CHALLENGE_TTL),
         )
     return IssuedChallenge(challenge, token)
@@ -431,20 +431,14 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
             raise BadUserInput("There is no phone number to send a code to.")
         number = phone.number
     channel = Channel(channel or (challenge.channel if to_phone else Channel.SMS)).value
-    now = timezone.now()
-    cooldown = timedelta(seconds=settings.TWOFA_RESEND_COOLDOWN)
-    # Claim the send slot atomically: of concurrent resends, one goes out. (A
-    # challenge that never sent anything may send at once.)
-    claim = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING)
-    if to_phone:
-        claim = claim.filter(last_sent_at__lte=now - cooldown)
-    if not claim.update(last_sent_at=now):
-        if not to_phone:  # nothing to wait for: it stopped being pending meanwhile
-            raise CodeExpired()
-        challenge.refresh_from_db(fields=["last_sent_at"])
-        wait = cooldown - (now - challenge.last_sent_at)
+    cooldown = settings.TWOFA_RESEND_COOLDOWN
+    # Of concurrent resends one goes out, whatever the challenge began with.
+    if not challenge.send_slot_claim(cooldown=cooldown):
+        challenge.refresh_from_db(fields=["status"])
+        _challenge_ensure_live(challenge)
         exc = RateLimited(
-            "Wait before requesting another code.", retry_after=int(wait.total_seconds()) + 1
+            "Wait before requesting another code.",
+            retry_after=challenge.send_wait(cooldown=cooldown),
         )
         audit_record(
             Kind.RATE_LIMITED,
