@@ -126,6 +126,7 @@ class AuditEvent(models.Model):
 
     class Kind(models.TextChoices):
         CODE_SENT = "code_sent", "Code sent"
+        SEND_FAILED = "send_failed", "Code send failed at a provider"
         CODE_VERIFIED = "code_verified", "Code verified"
         WRONG_CODE = "wrong_code", "Wrong code"
         LOCKED = "locked", "Challenge locked (too many wrong codes)"
