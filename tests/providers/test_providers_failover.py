@@ -135,3 +135,34 @@ def test_a_check_goes_to_the_provider_that_sent_even_when_it_is_down(gql, user_2
     twilio.start()
     result = gql(VERIFY_TOKEN, {"challenge": started["challenge"], "code": code})
     assert result.data["verifyToken"]["token"]
+
+
+def test_a_send_that_timed_out_and_failed_over_counts_twice(gql, user_2fa, failover, settings):
+    # Twilio may have delivered before it timed out: the phone may hold two codes.
+    settings.TWOFA_SEND_LIMIT_PER_PHONE = 2
+    twilio, vonage = failover
+    twilio.hang("start")
+
+    first = login(gql).data["tokenAuth"]
+    second = login(gql).data["tokenAuth"]
+
+    assert first["codeSent"] is True
+    assert (second["codeSent"], second["codeNotSentReason"]) == (False, "RATE_LIMITED")
+    assert len(vonage.of("start")) == 1
+
+
+def test_every_provider_attempt_is_audited_with_the_provider(gql, user_2fa, failover):
+    twilio, vonage = failover
+    twilio.drop("start")
+
+    login(gql)
+
+    attempts = AuditEvent.objects.filter(
+        kind__in=[AuditEvent.Kind.SEND_FAILED, AuditEvent.Kind.CODE_SENT]
+    ).order_by("id")
+    assert [(e.kind, e.detail["provider"]) for e in attempts] == [
+        ("send_failed", "twilio"),
+        ("code_sent", "vonage"),
+    ]
+    assert attempts[0].detail["error"] == "ProviderUnavailable"
+    assert attempts[0].phone == "+1******2671"
