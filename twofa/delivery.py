@@ -24,7 +24,6 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,7 +31,7 @@ from core.exceptions import DomainError, RateLimited
 from twofa import limits
 from twofa.audit import audit_record
 from twofa.exceptions import ProviderUnavailable
-from twofa.models import PHONE_METHODS, AuditEvent, Challenge
+from twofa.models import AuditEvent, Challenge
 from twofa.providers import provider_chain, provider_get
 
 Kind = AuditEvent.Kind
@@ -148,7 +147,9 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
     holder = secrets.token_hex(8)
     seconds = _lock_seconds()
     deadline = time.monotonic() + seconds
-    while not cache.add(key, holder, seconds):
+    # The lock outlives the wait, so a waiter gives up rather than take over a
+    # send still in flight.
+    while not cache.add(key, holder, seconds + 1):
         if time.monotonic() >= deadline:
             raise RateLimited(
                 "Another code is being sent to this number. Try again shortly.",
@@ -164,17 +165,7 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
 
 
 def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> None:
-    now = timezone.now()
-    live = (
-        Challenge.objects.filter(
-            phone_number=number,
-            status=Challenge.Status.PENDING,
-            channel__in=PHONE_METHODS,
-            expires_at__gt=now,
-        )
-        .exclude(provider_ref="")
-        .exclude(pk=keep)
-    )
+    live = Challenge.objects.live_codes_to(number).exclude(pk=keep)
     if purpose != Challenge.Purpose.LOGIN:
         login = live.filter(purpose=Challenge.Purpose.LOGIN).order_by("-expires_at").first()
         if login is not None:
@@ -186,6 +177,6 @@ def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> N
     if not ended:
         return
     Challenge.objects.filter(
-        Q(pk__in=[pk for pk, _, _ in ended]), status=Challenge.Status.PENDING
-    ).update(status=Challenge.Status.REPLACED, completed_at=now)
+        pk__in=[pk for pk, _, _ in ended], status=Challenge.Status.PENDING
+    ).update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
     provider_cancel([(provider, ref) for _, provider, ref in ended])

@@ -40,6 +40,18 @@ class PhoneNumber(models.Model):
         return phone_mask(self.number)
 
 
+class ChallengeQuerySet(models.QuerySet):
+    def live_codes_to(self, number: str) -> "ChallengeQuerySet":
+        """Pending, unexpired challenges whose code went to `number`: each holds an
+        open verification at a provider."""
+        return self.filter(
+            phone_number=number,
+            status=Challenge.Status.PENDING,
+            channel__in=PHONE_METHODS,
+            expires_at__gt=timezone.now(),
+        ).exclude(provider_ref="")
+
+
 class Challenge(models.Model):
     """One code sent to a phone, waiting to be checked.
 
@@ -79,6 +91,8 @@ class Challenge(models.Model):
     last_sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ChallengeQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["user", "purpose", "status"])]

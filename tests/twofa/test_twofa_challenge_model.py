@@ -42,3 +42,27 @@ def test_the_slot_opens_again_after_the_cooldown(challenge):
 def test_a_finished_challenge_has_no_slot(challenge):
     Challenge.objects.filter(pk=challenge.pk).update(status=Challenge.Status.VERIFIED)
     assert challenge.send_slot_claim(cooldown=0) is False
+
+
+def test_live_codes_to_a_number_are_pending_unexpired_and_sent(user):
+    def make(**fields) -> Challenge:
+        values = {
+            "user": user,
+            "token_hash": f"{Challenge.objects.count() + 1:064d}",
+            "purpose": Challenge.Purpose.LOGIN,
+            "phone_number": "+14155552671",
+            "channel": "sms",
+            "provider": "console",
+            "provider_ref": "nonce$digest",
+            "expires_at": timezone.now() + timedelta(minutes=10),
+        } | fields
+        return Challenge.objects.create(**values)
+
+    live = make()
+    make(provider_ref="")  # nothing was sent
+    make(expires_at=timezone.now() - timedelta(seconds=1))
+    make(status=Challenge.Status.VERIFIED)
+    make(phone_number="+14155550123")
+    make(channel="totp", provider="totp", provider_ref="1")
+
+    assert list(Challenge.objects.live_codes_to("+14155552671")) == [live]
