@@ -190,3 +190,11 @@ def test_2fa_events_are_audited_with_masked_phone_and_ip(gql, user_2fa, outbox, 
     assert event.phone == "+1******2671"
     assert event.ip == "127.0.0.1"
     assert outbox.last_code() not in str(event.detail)
+
+
+def test_a_negative_send_limit_is_a_configuration_error(settings):
+    from twofa.checks import check_twofa_settings
+
+    settings.TWOFA_ENROLL_SEND_LIMIT_PER_USER = -1
+
+    assert [e.id for e in check_twofa_settings(None)] == ["twofa.E004"]
