@@ -3,8 +3,9 @@
 Every code goes out and is checked through the provider service
 (twofa.providers); nothing here knows an SDK. Attempt counters are committed in
 their own short transactions before the answer is decided, so a caller that
-rolls back on error (ATOMIC_REQUESTS-style) cannot undo them. Every send is
-rate limited (twofa.limits) and every event audited (twofa.audit).
+rolls back on error (ATOMIC_REQUESTS-style) cannot undo them. Every send goes
+through the send path (twofa.delivery: limits, failover, one live verification
+per number) and every event is audited (twofa.audit).
 """
 
 import base64
