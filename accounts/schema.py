@@ -60,7 +60,8 @@ class TokenAuthPayload(graphene.ObjectType):
         )
 
     two_factor_required = graphene.Boolean(
-        required=True, description="True when a code was sent and `verifyToken` must follow."
+        required=True,
+        description="True when a second factor is needed: `verifyToken` must follow.",
     )
     token = graphene.String(description="Access token; null when 2FA is required.")
     refresh_token = graphene.String(description="Refresh token; null when 2FA is required.")
@@ -72,16 +73,34 @@ class TokenAuthPayload(graphene.ObjectType):
         description="Opaque, single-use handle for `verifyToken` and `resendCode`."
     )
     channel = graphene.Field(
-        "twofa.schema.ChannelEnum", description="How the code was sent; null for the app."
+        "twofa.schema.ChannelEnum",
+        description="How the code was (or would have been) sent; null for the app.",
     )
     phone_number = graphene.String(description="The masked number the code went to.")
+    code_sent = graphene.Boolean(
+        description=(
+            "True when a code went to the phone; false when none could be sent (see "
+            "`codeNotSentReason`: answer with another of `methods`, or `resendCode` "
+            "later); null for the app."
+        )
+    )
+    code_not_sent_reason = graphene.Field(
+        "twofa.schema.CodeNotSentReasonEnum",
+        description="Why no code was sent; null when one was, or for the app.",
+    )
+    retry_after = graphene.Int(
+        description="Seconds before `resendCode` can send, when a limit stopped the code."
+    )
     method = graphene.Field(
         "twofa.schema.TwoFactorMethodEnum",
         description="The method the challenge started with (the user's preferred one).",
     )
     methods = graphene.List(
         graphene.NonNull("twofa.schema.TwoFactorMethodEnum"),
-        description="Every method the user may answer with (see verifyToken's `method`).",
+        description=(
+            "The methods that can answer this challenge now (see verifyToken's `method`); "
+            "SMS and CALL only once a code went to the phone."
+        ),
     )
     expires_in = graphene.Int(description="Seconds until the challenge expires.")
     message = graphene.String(description="A sentence to show the user.")
@@ -118,11 +137,29 @@ class Register(graphene.Mutation):
         )
 
 
+_OTHER_WAYS = {"totp": "your authenticator app", "recovery": "a recovery code"}
+
+
+def _challenge_message(issued, masked: str | None) -> str:
+    if issued.code_sent is None:
+        return "Enter the code from your authenticator app."
+    if issued.code_sent:
+        return f"A verification code was sent to {masked}."
+    later = f"in {issued.retry_after} seconds" if issued.retry_after else "shortly"
+    message = f"No code could be sent to {masked} just now; you can request one {later}."
+    others = [_OTHER_WAYS[m] for m in issued.methods if m in _OTHER_WAYS]
+    if others:
+        message += f" Or sign in with {' or '.join(others)}."
+    return message
+
+
 class TokenAuth(graphene.Mutation):
     class Meta:
         description = (
-            "Sign in with a password. Without 2FA this returns tokens; with 2FA it sends a "
-            "code and returns a challenge for `verifyToken`."
+            "Sign in with a password. Without 2FA this returns tokens; with 2FA it returns "
+            "a challenge for `verifyToken`, and sends a code when the user prefers SMS or "
+            "a call. The right password always gets a challenge: when no code could be "
+            "sent, `codeSent` is false and `codeNotSentReason` says why."
         )
 
     class Arguments:
@@ -143,22 +180,22 @@ class TokenAuth(graphene.Mutation):
                 payload=pair.payload,
                 refresh_expires_in=pair.refresh_expires_in,
             )
-        challenge = result.challenge.challenge
+        issued = result.challenge
+        challenge = issued.challenge
         by_phone = challenge.channel in PHONE_METHODS
         masked = phone_mask(challenge.phone_number) if by_phone else None
         return TokenAuthPayload(
             two_factor_required=True,
-            challenge=result.challenge.token,
+            challenge=issued.token,
             channel=challenge.channel if by_phone else None,
             phone_number=masked,
+            code_sent=issued.code_sent,
+            code_not_sent_reason=getattr(issued.not_sent_reason, "value", None),
+            retry_after=issued.retry_after,
             method=challenge.channel,
-            methods=list(result.challenge.methods),
+            methods=list(issued.methods),
             expires_in=challenge.expires_in,
-            message=(
-                f"A verification code was sent to {masked}."
-                if by_phone
-                else "Enter the code from your authenticator app."
-            ),
+            message=_challenge_message(issued, masked),
         )
 
 

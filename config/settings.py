@@ -323,7 +323,12 @@ if TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Codes sent (SMS or calls), per hour: per phone number, per user, per client IP.
+# A number has two per-phone budgets of TWOFA_SEND_LIMIT_PER_PHONE: login codes
+# to its verified owner, and enrollment codes (which anyone can ask for), so
+# strangers can spend only the second.
 TWOFA_SEND_LIMIT_PER_PHONE = env_int("TWOFA_SEND_LIMIT_PER_PHONE", 5)
+# Enrollment codes one user may ask for per window, whatever the numbers.
+TWOFA_ENROLL_SEND_LIMIT_PER_USER = env_int("TWOFA_ENROLL_SEND_LIMIT_PER_USER", 5)
 TWOFA_SEND_LIMIT_PER_USER = env_int("TWOFA_SEND_LIMIT_PER_USER", 10)
 TWOFA_SEND_LIMIT_PER_IP = env_int("TWOFA_SEND_LIMIT_PER_IP", 20)
 TWOFA_SEND_LIMIT_WINDOW = env_int("TWOFA_SEND_LIMIT_WINDOW", 3600)

@@ -33,18 +33,34 @@ class PendingLogin:
 
     user_id: int
     token: str
-    methods: list[str]
+    methods: list[str]  # every method of the staff member's
     channel: str  # the method of the latest send: "sms", "call" or "totp"
     phone: str  # masked; empty when nothing went to a phone
+    code_sent: bool | None = None  # False: the phone got nothing (see not_sent_reason)
+    not_sent_reason: str = ""  # a twofa.services.CodeNotSentReason value
+    retry_after: int | None = None
 
 
-def _pending_save(request, *, user_id: int, token: str, methods, challenge: Challenge) -> None:
+def _pending_save(
+    request,
+    *,
+    user_id: int,
+    token: str,
+    methods,
+    challenge: Challenge,
+    code_sent: bool | None,
+    not_sent_reason: str = "",
+    retry_after: int | None = None,
+) -> None:
     request.session[SESSION_PENDING] = {
         "user_id": user_id,
         "token": token,
         "methods": list(methods),
         "channel": challenge.channel,
         "phone": phone_mask(challenge.phone_number) if challenge.phone_number else "",
+        "code_sent": code_sent,
+        "not_sent_reason": not_sent_reason,
+        "retry_after": retry_after,
     }
 
 
@@ -78,8 +94,12 @@ def staff_login_start(request, *, username: str, password: str) -> PendingLogin 
         request,
         user_id=user.pk,
         token=issued.token,
-        methods=issued.methods,
+        # All of them: a phone that got nothing now can get a code by a resend.
+        methods=state.methods,
         challenge=issued.challenge,
+        code_sent=issued.code_sent,
+        not_sent_reason=issued.not_sent_reason.value if issued.not_sent_reason else "",
+        retry_after=issued.retry_after,
     )
     return staff_login_pending(request)
 
@@ -126,5 +146,6 @@ def staff_login_resend(request, *, channel: str) -> PendingLogin:
         token=pending.token,
         methods=pending.methods,
         challenge=challenge,
+        code_sent=True,
     )
     return staff_login_pending(request)

@@ -31,6 +31,25 @@ PROMPTS = {
     Method.CALL: "Enter the code we read out in a call to {phone}.",
     Method.TOTP: "Enter the code from your authenticator app.",
 }
+NOT_SENT = {
+    "rate_limited": "Codes are paused for now (too many sent or too many wrong ones)",
+    "provider_unavailable": "The SMS service could not be reached",
+    "phone_refused": "Codes are not sent to this number",
+}
+
+
+def _prompt(pending) -> str:
+    if pending.code_sent is not False:
+        return PROMPTS[Method(pending.channel)].format(phone=pending.phone)
+    why = NOT_SENT.get(pending.not_sent_reason, "No code could be sent")
+    later = f" in {pending.retry_after} seconds" if pending.retry_after else ""
+    others = [m for m in pending.methods if m not in (Method.SMS, Method.CALL)]
+    instead = (
+        "Enter a code from your authenticator app or a recovery code, or send a code again"
+        if others
+        else "Send a code again"
+    )
+    return f"{why}, so no code was sent. {instead}{later}."
 
 
 def _error_text(exc: DomainError) -> str:
@@ -92,8 +111,9 @@ def login(request, *, site):
 
 def _answerable(pending) -> list[str]:
     """The methods the code may come from: a phone only once a code went to it
-    (the Send buttons do that for a login that began with the app)."""
-    if pending.channel in (Method.SMS, Method.CALL):
+    (the Send buttons do that for a login that began with the app, or whose
+    code could not be sent)."""
+    if pending.channel in (Method.SMS, Method.CALL) and pending.code_sent is not False:
         return pending.methods
     return [m for m in pending.methods if m not in (Method.SMS, Method.CALL)]
 
@@ -140,7 +160,7 @@ def login_verify(request, *, site):
         "title": "Second factor",
         "form": form,
         "error": error,
-        "prompt": PROMPTS[Method(pending.channel)].format(phone=pending.phone),
+        "prompt": _prompt(pending),
         "can_send": has_phone,
         REDIRECT_FIELD_NAME: next_url,
     }

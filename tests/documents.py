@@ -9,6 +9,7 @@ mutation($username: String!, $password: String!) {
   tokenAuth(username: $username, password: $password) {
     twoFactorRequired token refreshToken payload refreshExpiresIn
     challenge channel phoneNumber expiresIn message
+    codeSent codeNotSentReason retryAfter methods
   }
 }
 """

@@ -139,6 +139,14 @@ def check_twofa_settings(app_configs, **kwargs):
     ):
         if getattr(settings, name) <= 0:
             errors.append(checks.Error(f"{name} must be a positive number.", id="twofa.E004"))
+    for name in (
+        "TWOFA_SEND_LIMIT_PER_PHONE",
+        "TWOFA_SEND_LIMIT_PER_USER",
+        "TWOFA_SEND_LIMIT_PER_IP",
+        "TWOFA_ENROLL_SEND_LIMIT_PER_USER",
+    ):
+        if getattr(settings, name) < 0:
+            errors.append(checks.Error(f"{name} must be 0 (no limit) or more.", id="twofa.E004"))
     if not 0 <= settings.CLIENT_IPV6_PREFIX_LENGTH <= 128:
         errors.append(
             checks.Error(

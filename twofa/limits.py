@@ -1,12 +1,15 @@
 """Limits on sending and checking codes, shared by all processes through the cache.
 
 - sends per phone number, per user and per client network (core.http), per window (against SMS
-  pumping and running up a bill), and a ceiling on all sends per window, whoever asks;
+  pumping and running up a bill), and a ceiling on all sends per window, whoever asks.
+  Each number has two budgets: login codes to its verified owner, and enrollment codes,
+  which anyone can ask for, so a stranger spending the number's enrollment budget never
+  stops its owner's login code. Enrollment sends have their own per-user budget too;
 - a back-off per user after a challenge dies of too many wrong codes, doubling
   with each one in a day (against spreading guesses over many challenges).
 
 The resend cooldown per challenge lives on the challenge row itself
-(services.challenge_resend), and the attempt limit per challenge too.
+(Challenge.send_slot_claim), and the attempt limit per challenge too.
 """
 
 import logging
@@ -20,17 +23,31 @@ from accounts.models import User
 from core.exceptions import RateLimited
 from core.http import client_network
 from core.ratelimit import rate_limit_hit
+from twofa.models import Challenge
 
 _DAY = 24 * 3600
 logger = logging.getLogger("twofa")
 
 
 def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
-    """Count one send; RateLimited if any limit is exceeded."""
+    """Count one send (one provider attempt); RateLimited if any limit is exceeded."""
     window = settings.TWOFA_SEND_LIMIT_WINDOW
+    # Only login codes go to a number its owner verified; every other send is
+    # an enrollment, to a number the user has not (yet) proved they hold.
+    budget = "login" if purpose == Challenge.Purpose.LOGIN else "enroll"
     rate_limit_hit(
-        "twofa.send.phone", phone, limit=settings.TWOFA_SEND_LIMIT_PER_PHONE, period=window
+        f"twofa.send.phone.{budget}",
+        phone,
+        limit=settings.TWOFA_SEND_LIMIT_PER_PHONE,
+        period=window,
     )
+    if budget == "enroll":
+        rate_limit_hit(
+            "twofa.send.user.enroll",
+            str(user.pk),
+            limit=settings.TWOFA_ENROLL_SEND_LIMIT_PER_USER,
+            period=window,
+        )
     rate_limit_hit(
         "twofa.send.user", str(user.pk), limit=settings.TWOFA_SEND_LIMIT_PER_USER, period=window
     )

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from twofa.phone import phone_mask
@@ -37,6 +40,18 @@ class PhoneNumber(models.Model):
         return phone_mask(self.number)
 
 
+class ChallengeQuerySet(models.QuerySet):
+    def live_codes_to(self, number: str) -> "ChallengeQuerySet":
+        """Pending, unexpired challenges whose code went to `number`: each holds an
+        open verification at a provider."""
+        return self.filter(
+            phone_number=number,
+            status=Challenge.Status.PENDING,
+            channel__in=PHONE_METHODS,
+            expires_at__gt=timezone.now(),
+        ).exclude(provider_ref="")
+
+
 class Challenge(models.Model):
     """One code sent to a phone, waiting to be checked.
 
@@ -71,9 +86,13 @@ class Challenge(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_sent_at = models.DateTimeField(default=timezone.now)
+    # When a code last went to the phone; null while nothing has (an app
+    # challenge, or a login whose send was refused): the resend cooldown.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ChallengeQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["user", "purpose", "status"])]
@@ -89,12 +108,39 @@ class Challenge(models.Model):
     def expires_in(self) -> int:
         return max(0, int((self.expires_at - timezone.now()).total_seconds()))
 
+    def send_slot_claim(self, *, cooldown: int) -> bool:
+        """Claim the right to send a code for this challenge now.
+
+        One conditional UPDATE, whatever the channel: of any number of
+        concurrent callers at most one wins per cooldown (the database
+        re-checks the condition on the row the winner committed). A challenge
+        that never sent a code may send at once.
+        """
+        now = timezone.now()
+        won = (
+            Challenge.objects.filter(pk=self.pk, status=self.Status.PENDING)
+            .filter(Q(last_sent_at=None) | Q(last_sent_at__lte=now - timedelta(seconds=cooldown)))
+            .update(last_sent_at=now)
+        )
+        if won:
+            self.last_sent_at = now
+        return bool(won)
+
+    def send_wait(self, *, cooldown: int) -> int:
+        """Whole seconds (at least 1) until the next send slot, from the stored row."""
+        sent = Challenge.objects.filter(pk=self.pk).values_list("last_sent_at", flat=True).first()
+        if sent is None:
+            return 1
+        left = timedelta(seconds=cooldown) - (timezone.now() - sent)
+        return max(1, int(left.total_seconds()) + 1)
+
 
 class AuditEvent(models.Model):
     """One security-relevant 2FA event, kept for support and incident review."""
 
     class Kind(models.TextChoices):
         CODE_SENT = "code_sent", "Code sent"
+        SEND_FAILED = "send_failed", "Code send failed at a provider"
         CODE_VERIFIED = "code_verified", "Code verified"
         WRONG_CODE = "wrong_code", "Wrong code"
         LOCKED = "locked", "Challenge locked (too many wrong codes)"

@@ -35,6 +35,27 @@ class TwoFactorMethodEnum(graphene.Enum):
     RECOVERY_CODE = Method.RECOVERY_CODE.value
 
 
+class CodeNotSentReasonEnum(graphene.Enum):
+    class Meta:
+        name = "CodeNotSentReason"
+        description = "Why a login challenge was created without sending a code."
+
+    RATE_LIMITED = services.CodeNotSentReason.RATE_LIMITED.value
+    PROVIDER_UNAVAILABLE = services.CodeNotSentReason.PROVIDER_UNAVAILABLE.value
+    PHONE_REFUSED = services.CodeNotSentReason.PHONE_REFUSED.value
+
+    @property
+    def description(self):
+        return {
+            "RATE_LIMITED": (
+                "A send limit, the back-off after too many wrong codes, or another code "
+                "being sent to the number: see `retryAfter`."
+            ),
+            "PROVIDER_UNAVAILABLE": "The SMS/voice providers could not be reached.",
+            "PHONE_REFUSED": "The number was refused for this kind of message.",
+        }[self.name]
+
+
 def _enum_value(value) -> str | None:
     """Our stored value ("sms", "totp", ...) from a GraphQL enum argument."""
     if value is None:

@@ -3,8 +3,9 @@
 Every code goes out and is checked through the provider service
 (twofa.providers); nothing here knows an SDK. Attempt counters are committed in
 their own short transactions before the answer is decided, so a caller that
-rolls back on error (ATOMIC_REQUESTS-style) cannot undo them. Every send is
-rate limited (twofa.limits) and every event audited (twofa.audit).
+rolls back on error (ATOMIC_REQUESTS-style) cannot undo them. Every send goes
+through the send path (twofa.delivery: limits, failover, one live verification
+per number) and every event is audited (twofa.audit).
 """
 
 import base64
@@ -12,8 +13,9 @@ import hashlib
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +28,14 @@ from accounts.tokens import AMR_PASSWORD, TokenPair, sessions_end, token_pair_is
 from core.exceptions import BadUserInput, DomainError, RateLimited
 from twofa import limits
 from twofa.audit import audit_record
-from twofa.exceptions import CodeExpired, InvalidCode, ProviderUnavailable, TooManyAttempts
+from twofa.delivery import audited_limits, code_send, number_reserved, provider_cancel
+from twofa.exceptions import (
+    CodeExpired,
+    InvalidCode,
+    InvalidPhone,
+    ProviderUnavailable,
+    TooManyAttempts,
+)
 from twofa.models import (
     PHONE_METHODS,
     AuditEvent,
@@ -38,7 +47,7 @@ from twofa.models import (
     RecoveryCode,
 )
 from twofa.phone import phone_normalise, phone_send_allow
-from twofa.providers import provider_chain, provider_get
+from twofa.providers import provider_get
 from twofa.providers.recovery import (
     recovery_code_format,
     recovery_code_new,
@@ -72,98 +81,56 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256((raw or "").encode()).hexdigest()
 
 
-def _audited_limits(check, *, user: User, phone: str, ip: str, **detail) -> None:
-    """Run a limit check; record a refusal in the audit trail before it propagates."""
-    try:
-        check()
-    except RateLimited as exc:
-        audit_record(
-            Kind.RATE_LIMITED,
-            user=user,
-            phone=phone,
-            ip=ip,
-            retry_after=exc.extensions["retryAfter"],
-            **detail,
-        )
-        raise
+class CodeNotSentReason(StrEnum):
+    """Why a login challenge was created without sending a code."""
+
+    RATE_LIMITED = "rate_limited"  # a send limit, the back-off, or another send to the number
+    PROVIDER_UNAVAILABLE = "provider_unavailable"  # every provider of the chain failed
+    PHONE_REFUSED = "phone_refused"  # the number was refused (by a provider or our policy)
 
 
-def _send(
-    *,
-    user: User,
-    to: str,
-    channel: str,
-    purpose: str,
-    ip: str,
-    resend: tuple[str, str] | None = None,
-) -> tuple[str, str]:
-    """Send a code through the first available provider of the chain, within the limits.
-
-    With `resend=(provider, ref)` the provider that holds that open
-    verification is asked first (it may re-send rather than start anew); if it
-    is unavailable, the rest of the chain starts a new one. Returns (provider
-    name, provider reference).
-    """
-    # Before any limit: a number we never send to must not spend anyone's budget.
-    phone_send_allow(number=to, channel=channel)
-    _audited_limits(
-        lambda: limits.send_allow(user=user, phone=to, ip=ip, purpose=purpose),
-        user=user,
-        phone=to,
-        ip=ip,
-        purpose=purpose,
-    )
-    attempts = []
-    if resend is not None:
-        name, ref = resend
-        attempts.append(
-            (
-                name,
-                lambda p, ref=ref: p.resend(ref=ref, to=to, channel=channel, purpose=purpose),
-            )
-        )
-    for name in provider_chain():
-        if resend is None or name != resend[0]:
-            attempts.append((name, lambda p: p.start(to=to, channel=channel, purpose=purpose)))
-    for index, (name, send) in enumerate(attempts):
-        try:
-            ref = send(provider_get(name))
-        except ProviderUnavailable:
-            if index == len(attempts) - 1:
-                raise
-            logger.warning("2FA provider %s unavailable; trying %s", name, attempts[index + 1][0])
-            continue
-        audit_record(
-            Kind.CODE_SENT,
-            user=user,
-            phone=to,
-            ip=ip,
-            purpose=purpose,
-            channel=channel,
-            provider=name,
-        )
-        return name, ref
-    raise ProviderUnavailable()
-
-
-def _provider_cancel(challenges) -> None:
-    """Close challenges' open verifications at their providers (best effort).
-
-    Some providers (Vonage) refuse a new verification to a number while one is
-    open, and an open verification is a code that still works there.
-    """
-    for provider, ref in challenges:
-        try:
-            provider_get(provider).cancel(ref=ref)
-        except (DomainError, LookupError):
-            logger.warning("could not cancel a verification at 2FA provider %s", provider)
+_NOT_SENT_REASONS = {
+    RateLimited: CodeNotSentReason.RATE_LIMITED,
+    ProviderUnavailable: CodeNotSentReason.PROVIDER_UNAVAILABLE,
+    InvalidPhone: CodeNotSentReason.PHONE_REFUSED,
+}
 
 
 @dataclass(frozen=True)
 class IssuedChallenge:
     challenge: Challenge
     token: str  # the opaque string the client sends back; we keep only its hash
-    methods: tuple[str, ...] = ()  # the user's methods, for the client to offer
+    methods: tuple[str, ...] = ()  # the methods that can answer it now, for the client to offer
+    code_sent: bool | None = None  # None: nothing to send (the app)
+    not_sent_reason: CodeNotSentReason | None = None
+    retry_after: int | None = None  # seconds, when the reason is a limit
+
+
+def _challenges_replace(*, user: User, purpose: str) -> None:
+    """End the user's pending challenges of this purpose, at the providers too."""
+    pending = Challenge.objects.filter(user=user, purpose=purpose, status=Challenge.Status.PENDING)
+    replaced = list(pending.values_list("provider", "provider_ref", "channel"))
+    pending.update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
+    provider_cancel([(p, r) for p, r, c in replaced if c in PHONE_METHODS])
+
+
+def _challenge_record(
+    *, user: User, purpose: str, number: str, channel: str, provider: str, ref: str, sent: bool
+) -> IssuedChallenge:
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    challenge = Challenge.objects.create(
+        user=user,
+        token_hash=_token_hash(token),
+        purpose=purpose,
+        phone_number=number,
+        channel=channel,
+        provider=provider,
+        provider_ref=ref,
+        last_sent_at=now if sent else None,
+        expires_at=now + timedelta(seconds=settings.TWOFA_CHALLENGE_TTL),
+    )
+    return IssuedChallenge(challenge, token, code_sent=sent if channel in PHONE_METHODS else None)
 
 
 def _challenge_create(
@@ -174,37 +141,35 @@ def _challenge_create(
     channel: str,
     ip: str,
     local: tuple[str, str] | None = None,
+    refused: DomainError | None = None,
 ) -> IssuedChallenge:
     """Start a challenge: send a code to `number` by `channel`, or, with
-    `local=(verifier, ref)`, send nothing (the code comes from the user's app)."""
+    `local=(verifier, ref)`, send nothing (the code comes from the user's app).
+
+    A login challenge is created even when the code can't be sent (or
+    `refused` says not to send it): the user can answer with another method,
+    or send later with resendCode. An enrollment that can't be sent raises.
+    """
     channel = Method(channel).value
-    replaced = Challenge.objects.filter(
-        user=user, purpose=purpose, status=Challenge.Status.PENDING
-    ).values_list("provider", "provider_ref", "channel")
-    _provider_cancel([(p, r) for p, r, c in replaced if c in PHONE_METHODS])
-    if local is None:
-        # Send first: if the provider fails, no challenge exists and nothing changed.
-        provider, ref = _send(user=user, to=number, channel=channel, purpose=purpose, ip=ip)
-    else:
-        provider, ref = local
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    with transaction.atomic():
-        Challenge.objects.filter(
-            user=user, purpose=purpose, status=Challenge.Status.PENDING
-        ).update(status=Challenge.Status.REPLACED, completed_at=now)
-        challenge = Challenge.objects.create(
-            user=user,
-            token_hash=_token_hash(token),
-            purpose=purpose,
-            phone_number=number,
-            channel=channel,
-            provider=provider,
-            provider_ref=ref,
-            last_sent_at=now,
-            expires_at=now + timedelta(seconds=settings.TWOFA_CHALLENGE_TTL),
+    record = {"user": user, "purpose": purpose, "number": number, "channel": channel}
+    _challenges_replace(user=user, purpose=purpose)
+    if local is not None:
+        return _challenge_record(**record, provider=local[0], ref=local[1], sent=False)
+    try:
+        if refused is not None:
+            raise refused
+        with number_reserved(number, purpose=purpose):
+            provider, ref = code_send(user=user, to=number, channel=channel, purpose=purpose, ip=ip)
+            return _challenge_record(**record, provider=provider, ref=ref, sent=True)
+    except tuple(_NOT_SENT_REASONS) as exc:
+        if purpose != Challenge.Purpose.LOGIN:
+            raise
+        issued = _challenge_record(**record, provider="", ref="", sent=False)
+        return replace(
+            issued,
+            not_sent_reason=_NOT_SENT_REASONS[type(exc)],
+            retry_after=exc.extensions.get("retryAfter"),
         )
-    return IssuedChallenge(challenge, token)
 
 
 def _challenge_ensure_live(challenge: Challenge) -> None:
@@ -216,14 +181,15 @@ def _challenge_ensure_live(challenge: Challenge) -> None:
 
 def _verifier_for(challenge: Challenge, method: str) -> tuple[str, str]:
     """Which provider or local verifier checks a code by `method` for this challenge."""
-    if method == challenge.channel:
-        return challenge.provider, challenge.provider_ref
     if method in PHONE_METHODS:
-        if challenge.channel in PHONE_METHODS:  # e.g. CALL for a challenge last sent by SMS
+        # e.g. CALL for a challenge last sent by SMS
+        if challenge.channel in PHONE_METHODS and challenge.provider_ref:
             return challenge.provider, challenge.provider_ref
         raise BadUserInput(
             "No code was sent to a phone for this challenge: request one with resendCode."
         )
+    if method == challenge.channel:
+        return challenge.provider, challenge.provider_ref
     if method == Method.TOTP:
         device = totp_device_for(challenge.user)
         if device is None:
@@ -269,10 +235,10 @@ def _challenge_check(
     method = Method(method or challenge.channel).value
     if method in PHONE_METHODS and challenge.channel in PHONE_METHODS:
         method = challenge.channel  # the code came by the latest send, whatever was asked
-    verifier = _verifier_for(challenge, method)
-    _audited_limits(
+    audited_limits(
         lambda: limits.backoff_check(user), user=user, phone=challenge.phone_number, ip=ip
     )
+    verifier = _verifier_for(challenge, method)
     max_attempts = settings.TWOFA_MAX_ATTEMPTS
     with transaction.atomic():
         locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
@@ -297,7 +263,7 @@ def _challenge_check(
         locked.status = Challenge.Status.VERIFIED
         if method != locked.channel and locked.channel in PHONE_METHODS:
             # Answered another way: close the code that went to the phone.
-            _provider_cancel([(locked.provider, locked.provider_ref)])
+            provider_cancel([(locked.provider, locked.provider_ref)])
         audit_record(
             Kind.CODE_VERIFIED, user=user, phone=phone, ip=ip, purpose=locked.purpose, method=method
         )
@@ -325,7 +291,7 @@ def _challenge_check(
             status=Challenge.Status.FAILED, completed_at=timezone.now()
         )
         if locked.channel in PHONE_METHODS:
-            _provider_cancel([(locked.provider, locked.provider_ref)])
+            provider_cancel([(locked.provider, locked.provider_ref)])
         backoff = limits.backoff_start(user)
         audit_record(
             Kind.LOCKED, user=user, phone=phone, ip=ip, purpose=locked.purpose, backoff=backoff
@@ -373,7 +339,7 @@ def challenges_end_pending(user: User) -> int:
     ]
     ended = pending.update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
     if open_at_provider:
-        transaction.on_commit(lambda: _provider_cancel(open_at_provider))
+        transaction.on_commit(lambda: provider_cancel(open_at_provider))
     return ended
 
 
@@ -386,11 +352,18 @@ def login_challenge_start(
     """Start the second step of a login with the user's preferred method.
 
     With an authenticator app preferred nothing is sent; with SMS or CALL the
-    code goes to the verified phone.
+    code goes to the verified phone. Whoever passed the password step gets a
+    challenge: when no code can be sent (a limit, the back-off after dead
+    challenges, the providers down, the number refused) the challenge says
+    why, and the methods that need no code from us still answer it.
     """
     state = state or TwoFactorState(user)
     number = state.phone.number if state.phone is not None else ""
-    _audited_limits(lambda: limits.backoff_check(user), user=user, phone=number, ip=ip)
+    try:
+        audited_limits(lambda: limits.backoff_check(user), user=user, phone=number, ip=ip)
+        backoff = None
+    except RateLimited as exc:
+        backoff = exc  # no code goes out; verifyToken keeps refusing until it ends
     if state.preferred_method == Method.TOTP:
         issued = _challenge_create(
             user=user,
@@ -407,8 +380,12 @@ def login_challenge_start(
             number=number,
             channel=state.preferred_method,
             ip=ip,
+            refused=backoff,
         )
-    return IssuedChallenge(issued.challenge, issued.token, tuple(state.methods))
+    methods = tuple(
+        m for m in state.methods if issued.code_sent is not False or m not in PHONE_METHODS
+    )
+    return replace(issued, methods=methods)
 
 
 def login_challenge_check(
@@ -449,20 +426,21 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
             raise BadUserInput("There is no phone number to send a code to.")
         number = phone.number
     channel = Channel(channel or (challenge.channel if to_phone else Channel.SMS)).value
-    now = timezone.now()
-    cooldown = timedelta(seconds=settings.TWOFA_RESEND_COOLDOWN)
-    # Claim the send slot atomically: of concurrent resends, one goes out. (A
-    # challenge that never sent anything may send at once.)
-    claim = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING)
-    if to_phone:
-        claim = claim.filter(last_sent_at__lte=now - cooldown)
-    if not claim.update(last_sent_at=now):
-        if not to_phone:  # nothing to wait for: it stopped being pending meanwhile
-            raise CodeExpired()
-        challenge.refresh_from_db(fields=["last_sent_at"])
-        wait = cooldown - (now - challenge.last_sent_at)
+    # A number this channel never goes to costs no send slot: the user can ask
+    # for another channel at once.
+    phone_send_allow(number=number, channel=channel)
+    # A code that couldn't be checked during the back-off is not worth sending.
+    audited_limits(
+        lambda: limits.backoff_check(challenge.user), user=challenge.user, phone=number, ip=ip
+    )
+    cooldown = settings.TWOFA_RESEND_COOLDOWN
+    # Of concurrent resends one goes out, whatever the challenge began with.
+    if not challenge.send_slot_claim(cooldown=cooldown):
+        challenge.refresh_from_db(fields=["status"])
+        _challenge_ensure_live(challenge)
         exc = RateLimited(
-            "Wait before requesting another code.", retry_after=int(wait.total_seconds()) + 1
+            "Wait before requesting another code.",
+            retry_after=challenge.send_wait(cooldown=cooldown),
         )
         audit_record(
             Kind.RATE_LIMITED,
@@ -473,18 +451,20 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
             retry_after=exc.extensions["retryAfter"],
         )
         raise exc
-    provider, ref = _send(
-        user=challenge.user,
-        to=number,
-        channel=channel,
-        purpose=challenge.purpose,
-        ip=ip,
-        resend=(challenge.provider, challenge.provider_ref) if to_phone else None,
-    )
-    updated = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(
-        provider=provider, provider_ref=ref, channel=channel, phone_number=number
-    )
+    with number_reserved(number, purpose=challenge.purpose, keep=challenge.pk):
+        provider, ref = code_send(
+            user=challenge.user,
+            to=number,
+            channel=channel,
+            purpose=challenge.purpose,
+            ip=ip,
+            resend=(challenge.provider, challenge.provider_ref) if to_phone else None,
+        )
+        updated = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(
+            provider=provider, provider_ref=ref, channel=channel, phone_number=number
+        )
     if not updated:
+        provider_cancel([(provider, ref)])
         raise CodeExpired()
     challenge.refresh_from_db()
     return challenge

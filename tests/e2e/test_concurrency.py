@@ -145,3 +145,51 @@ def test_racing_logins_with_one_app_code_get_one_token(live_server):
     assert all(codes(a) for a in answers if a not in tokens)
     device.refresh_from_db()
     assert device.last_t >= 0
+
+
+def test_twenty_resends_at_once_on_an_app_challenge_send_one_code(live_server, outbox):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user, _ = verified_user("appuser")
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    login = requests.post(
+        f"{live_server.url}/graphql",
+        json={"query": TOKEN_AUTH, "variables": {"username": "appuser", "password": PASSWORD}},
+        timeout=30,
+    ).json()["data"]["tokenAuth"]
+    assert login["channel"] is None  # the app: nothing sent yet
+
+    resend = "mutation($c: String!) { resendCode(challenge: $c) { sent } }"
+    answers = race(live_server.url, [(resend, {"c": login["challenge"]}, None)] * 20)
+
+    sent = [a for a in answers if a.get("data") and a["data"]["resendCode"]]
+    assert len(sent) == 1, answers
+    assert {c for a in answers if a not in sent for c in codes(a)} == {"RATE_LIMITED"}
+    assert len(outbox.messages()) == 1
+
+
+def test_a_login_racing_enrollments_to_its_number_keeps_the_one_live_code(live_server, outbox):
+    verified_user("alice")
+    strangers = []
+    for i in range(5):
+        User.objects.create_user(f"stranger{i}", password=PASSWORD)
+        strangers.append(token_pair_issue(User.objects.get(username=f"stranger{i}"), amr=["pwd"]))
+    enroll = "mutation($p: String!) { verifyPhone(phoneNumber: $p) { sent } }"
+    login = (TOKEN_AUTH, {"username": "alice", "password": PASSWORD}, None)
+
+    answers = race(live_server.url, [login] + [(enroll, {"p": PHONE}, s.token) for s in strangers])
+
+    started = answers[0]["data"]["tokenAuth"]
+    assert started["codeSent"] is True, answers[0]
+    live = Challenge.objects.filter(phone_number=PHONE, status="pending").exclude(provider_ref="")
+    assert [c.purpose for c in live] == ["login"]
+    code = [m for m in outbox.messages() if m["purpose"] == "login"][-1]["code"]
+    verified = requests.post(
+        f"{live_server.url}/graphql",
+        json={
+            "query": VERIFY_TOKEN,
+            "variables": {"challenge": started["challenge"], "code": code},
+        },
+        timeout=30,
+    ).json()
+    assert verified["data"]["verifyToken"]["token"]

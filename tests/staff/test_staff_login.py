@@ -17,6 +17,15 @@ from twofa.services import recovery_codes_generate
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def token_auth(live_server, username: str, password: str) -> dict:
+    body = requests.post(
+        f"{live_server.url}/graphql",
+        json={"query": TOKEN_AUTH, "variables": {"username": username, "password": password}},
+        timeout=10,
+    ).json()
+    return body["data"]["tokenAuth"]
+
+
 def token_auth_codes(live_server, username: str, password: str) -> list[str]:
     body = requests.post(
         f"{live_server.url}/graphql",
@@ -119,10 +128,14 @@ def test_wrong_codes_count_and_lock_like_the_api(live_server, admin_browser, sta
     assert Challenge.objects.get().status == Challenge.Status.FAILED
     assert AuditEvent.objects.filter(kind="locked", user=staff_phone).exists()
 
+    # The back-off: the next login gets a challenge but no code, here and in the API.
     again = browser.sign_in("sam")
-    assert "Try again in" in again.text
+    assert "Codes are paused for now" in again.text
+    assert re.search(r"in \d+ seconds", again.text)
     assert not on_admin_index(browser.get("/admin/"))
-    assert token_auth_codes(live_server, "sam", PASSWORD) == ["RATE_LIMITED"]
+    api = token_auth(live_server, "sam", PASSWORD)
+    assert (api["codeSent"], api["codeNotSentReason"]) == (False, "RATE_LIMITED")
+    assert len(outbox.messages()) == 1
 
 
 def test_the_failed_login_limit_is_shared_with_token_auth(
@@ -226,4 +239,25 @@ def test_an_app_first_login_can_switch_to_a_code_by_sms(admin_browser, staff_pho
     assert "+1******2671" in page.text
     done = browser.submit(page, {"code": outbox.last_code(), "method": "sms", "action": "verify"})
 
+    assert on_admin_index(done)
+
+
+def test_when_no_code_can_be_sent_the_page_says_so_and_other_factors_still_work(
+    admin_browser, staff_phone, outbox, settings
+):
+    settings.TWOFA_SEND_LIMIT_PER_PHONE = 1
+    codes = recovery_codes_generate(staff_phone)
+    first = admin_browser()
+    first.sign_in("sam")  # spends the phone's one sign-in code of the hour
+    browser = admin_browser()
+
+    page = browser.sign_in("sam")
+
+    assert "so no code was sent" in page.text
+    assert "recovery code" in page.text
+    select = re.search(r"<select.*?</select>", page.text, re.S).group(0)
+    assert 'value="sms"' not in select and 'value="recovery"' in select
+    assert 'value="sms" formnovalidate' in page.text  # "Send a code by SMS" stays offered
+    assert len(outbox.messages()) == 1
+    done = browser.submit(page, {"code": codes[0], "method": "recovery", "action": "verify"})
     assert on_admin_index(done)

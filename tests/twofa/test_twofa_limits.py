@@ -47,13 +47,23 @@ def test_five_codes_per_phone_per_hour_whoever_asks(gql, user, outbox):
     assert len(outbox.messages()) == 5
 
 
-def test_ten_codes_per_user_per_hour(gql, user, outbox):
+def test_ten_codes_per_user_per_hour(gql, user, outbox, settings):
+    settings.TWOFA_ENROLL_SEND_LIMIT_PER_USER = 0  # the overall budget, not the enrollment one
     token = token_for(user)
     for number in numbers(10):
         assert not gql(VERIFY_PHONE, {"p": number}, token=token).errors
 
     assert_rate_limited(gql(VERIFY_PHONE, {"p": numbers(11)[-1]}, token=token), 3600)
     assert len(outbox.messages()) == 10
+
+
+def test_five_enrollment_codes_per_user_per_hour_whatever_the_numbers(gql, user, outbox):
+    token = token_for(user)
+    for number in numbers(5):
+        assert not gql(VERIFY_PHONE, {"p": number}, token=token).errors
+
+    assert_rate_limited(gql(VERIFY_PHONE, {"p": numbers(6)[-1]}, token=token), 3600)
+    assert len(outbox.messages()) == 5
 
 
 def test_enrollment_then_login_right_away_is_fine(gql, user, outbox):
@@ -149,19 +159,25 @@ def kill_a_challenge(gql, outbox) -> str:
 def test_a_dead_challenge_starts_a_doubling_backoff(gql, user_2fa, outbox, monkeypatch):
     dead = kill_a_challenge(gql, outbox)
 
-    # The dead challenge still says why it is dead; a new login has to wait.
+    # The dead challenge still says why it is dead; a new login gets a challenge
+    # but no code, and no code is checked until the back-off ends.
     assert gql(VERIFY_TOKEN, {"challenge": dead, "code": outbox.last_code()}).codes == [
         "TOO_MANY_ATTEMPTS"
     ]
-    assert_rate_limited(gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD}), 60)
+    sent = len(outbox.messages())
+    login = gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD}).data["tokenAuth"]
+    assert (login["codeSent"], login["codeNotSentReason"]) == (False, "RATE_LIMITED")
+    assert 1 <= login["retryAfter"] <= 60
+    assert len(outbox.messages()) == sent
+    assert_rate_limited(gql(VERIFY_TOKEN, {"challenge": login["challenge"], "code": "123456"}), 60)
     assert AuditEvent.objects.filter(kind="locked", user=user_2fa).count() == 1
 
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() + 61)
     kill_a_challenge(gql, outbox)
-    result = gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD})
-    assert_rate_limited(result, 120)
-    assert result.error["extensions"]["retryAfter"] > 60
+    login = gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD}).data["tokenAuth"]
+    assert login["codeSent"] is False
+    assert 60 < login["retryAfter"] <= 120
 
 
 @pytest.mark.parametrize("kind", ["code_sent", "wrong_code", "locked", "code_verified"])
@@ -177,3 +193,11 @@ def test_2fa_events_are_audited_with_masked_phone_and_ip(gql, user_2fa, outbox, 
     assert event.phone == "+1******2671"
     assert event.ip == "127.0.0.1"
     assert outbox.last_code() not in str(event.detail)
+
+
+def test_a_negative_send_limit_is_a_configuration_error(settings):
+    from twofa.checks import check_twofa_settings
+
+    settings.TWOFA_ENROLL_SEND_LIMIT_PER_USER = -1
+
+    assert [e.id for e in check_twofa_settings(None)] == ["twofa.E004"]

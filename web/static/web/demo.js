@@ -135,7 +135,7 @@ async function busy(form, work) {
 
 const TOKEN_AUTH = `mutation SignIn($u: String!, $p: String!) {
   tokenAuth(username: $u, password: $p) {
-    twoFactorRequired token refreshToken challenge phoneNumber message method methods
+    twoFactorRequired token refreshToken challenge phoneNumber message method methods codeSent
   }
 }`;
 
@@ -160,7 +160,10 @@ $("#signin-form").addEventListener("submit", (event) => {
       const byApp = result.method === "TOTP";
       // With the app, offer a text message instead (when there is a phone).
       $("#resend").hidden = byApp && !result.methods.includes("SMS");
-      $("#resend").textContent = byApp ? "Text me a code instead" : "Send it again";
+      // codeSent false: the message says why no code went out; the button sends it later.
+      $("#resend").textContent = byApp
+        ? "Text me a code instead"
+        : result.codeSent === false ? "Send the code" : "Send it again";
       showCodeHint(result.message, { byApp });
       show("code");
       return;
