@@ -2,11 +2,39 @@
 
 django-ratelimit does the counting: an atomic add/incr per key and fixed
 window, with keys hashed so no phone number or username is stored in the cache.
+
+When the cache itself fails (Redis down), every limit fails closed: the caller
+gets RateLimited, never an internal error, and the failure is logged at ERROR.
 """
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django_ratelimit.core import get_usage
 
 from core.exceptions import RateLimited
+
+logger = logging.getLogger("core.ratelimit")
+
+# How long a client is asked to wait while the cache is down.
+CACHE_DOWN_RETRY_AFTER = 30
+
+
+@contextmanager
+def cache_fail_closed(what: str) -> Iterator[None]:
+    """Run cache calls that guard something; if the cache fails, refuse with
+    RateLimited rather than let the request fail or go unguarded."""
+    try:
+        yield
+    except RateLimited:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any cache backend error means the same here
+        logger.error("limit cache unavailable (%s): %s", what, type(exc).__name__)
+        raise RateLimited(
+            "This is unavailable for a moment. Try again shortly.",
+            retry_after=CACHE_DOWN_RETRY_AFTER,
+        ) from exc
 
 
 def rate_limit_hit(group: str, key: str, *, limit: int, period: int) -> None:
@@ -26,13 +54,14 @@ def rate_limit_check(group: str, key: str, *, limit: int, period: int) -> None:
 def _usage(group, key, *, limit, period, increment, at_limit=False) -> None:
     if limit <= 0:
         return
-    usage = get_usage(
-        None,
-        group=group,
-        key=lambda _group, _request: key,
-        rate=(limit, period),
-        increment=increment,
-    )
+    with cache_fail_closed(group):
+        usage = get_usage(
+            None,
+            group=group,
+            key=lambda _group, _request: key,
+            rate=(limit, period),
+            increment=increment,
+        )
     if usage is None:
         return
     over = usage["count"] >= limit if at_limit else usage["should_limit"]

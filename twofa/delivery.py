@@ -15,6 +15,7 @@ send obeys, whichever flow asks (login, resend, enrollment):
   are serialised by a short lock in the shared cache.
 """
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import DomainError, RateLimited
+from core.ratelimit import cache_fail_closed
 from twofa import limits
 from twofa.audit import audit_record
 from twofa.exceptions import ProviderUnavailable
@@ -135,6 +137,11 @@ def _lock_seconds() -> int:
     return 2 * settings.TWOFA_PROVIDER_TIMEOUT * max(1, len(provider_chain())) + 1
 
 
+def _lock_take(key: str, holder: str, seconds: int) -> bool:
+    with cache_fail_closed("twofa.number-lock"):
+        return cache.add(key, holder, seconds)
+
+
 @contextmanager
 def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> Iterator[None]:
     """Hold `number` for one send and settle the challenges live on it.
@@ -152,7 +159,7 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
     deadline = time.monotonic() + seconds
     # The lock outlives the wait, so a waiter gives up rather than take over a
     # send still in flight.
-    while not cache.add(key, holder, seconds + 1):
+    while not _lock_take(key, holder, seconds + 1):
         if time.monotonic() >= deadline:
             raise RateLimited(
                 "Another code is being sent to this number. Try again shortly.",
@@ -163,8 +170,9 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
         _live_challenges_settle(number, purpose=purpose, keep=keep)
         yield
     finally:
-        if cache.get(key) == holder:
-            cache.delete(key)
+        with contextlib.suppress(Exception):  # a lock left behind expires by itself
+            if cache.get(key) == holder:
+                cache.delete(key)
 
 
 def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> None:

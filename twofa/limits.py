@@ -22,7 +22,7 @@ from django.core.cache import cache
 from accounts.models import User
 from core.exceptions import RateLimited
 from core.http import client_network
-from core.ratelimit import rate_limit_hit
+from core.ratelimit import cache_fail_closed, rate_limit_hit
 from twofa.models import Challenge
 
 _DAY = 24 * 3600
@@ -64,7 +64,9 @@ def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
         )
     except RateLimited as exc:
         # Once per window: a flood must not turn the alarm into log noise of its own.
-        if cache.add("twofa:send-ceiling-alarm", True, exc.extensions["retryAfter"]):
+        with cache_fail_closed("twofa.send.global"):
+            first = cache.add("twofa:send-ceiling-alarm", True, exc.extensions["retryAfter"])
+        if first:
             logger.error(
                 "2FA send ceiling reached: TWOFA_SEND_LIMIT_GLOBAL=%s codes in %s s. No code is "
                 "sent by SMS or call for the next %s s.",
@@ -84,15 +86,17 @@ def backoff_start(user: User) -> int:
     if settings.TWOFA_BACKOFF_BASE <= 0:
         return 0
     count_key, until_key = _keys(user)
-    cache.add(count_key, 0, _DAY)
-    dead = cache.incr(count_key)
-    seconds = min(settings.TWOFA_BACKOFF_BASE * 2 ** (dead - 1), settings.TWOFA_BACKOFF_MAX)
-    cache.set(until_key, time.time() + seconds, seconds)
+    with cache_fail_closed("twofa.backoff"):
+        cache.add(count_key, 0, _DAY)
+        dead = cache.incr(count_key)
+        seconds = min(settings.TWOFA_BACKOFF_BASE * 2 ** (dead - 1), settings.TWOFA_BACKOFF_MAX)
+        cache.set(until_key, time.time() + seconds, seconds)
     return seconds
 
 
 def backoff_check(user: User) -> None:
-    until = cache.get(_keys(user)[1])
+    with cache_fail_closed("twofa.backoff"):
+        until = cache.get(_keys(user)[1])
     if until is not None and until > time.time():
         raise RateLimited(
             "Too many wrong codes. Wait before trying again.",
@@ -101,4 +105,9 @@ def backoff_check(user: User) -> None:
 
 
 def backoff_clear(user: User) -> None:
-    cache.delete_many(list(_keys(user)))
+    """Best effort: the change that clears it has happened, and a back-off left
+    behind by a cache failure ends by itself."""
+    try:
+        cache.delete_many(list(_keys(user)))
+    except Exception:  # noqa: BLE001 - any cache backend error
+        logger.error("limit cache unavailable (twofa.backoff): back-off not cleared")
