@@ -1,15 +1,18 @@
+"""twofa's GraphQL: the 2FA types, the second step of login and the changes to
+a user's factors. Thin: twofa.services does the work; each mutation's `access`
+(schema.mutations) says who may call it."""
+
 import graphene
 import segno
-from django.conf import settings
-from graphene.types.generic import GenericScalar
 
-from accounts.schema import AuthTokensPayload, UserType
-from accounts.tokens import token_pair_continue
-from core.http import client_ip
+from accounts.schema import AuthTokensPayload, SessionTokensPayload, TokensPayload, UserType
+from schema.mutations import Access, BaseMutation
 from twofa import services
 from twofa.models import Channel, Method
 from twofa.phone import phone_mask
-from twofa.selectors import twofa_enabled
+from twofa.selectors import TwoFactorState
+
+CHALLENGE = "The `challenge` from `tokenAuth`."
 
 
 class ChannelEnum(graphene.Enum):
@@ -83,10 +86,34 @@ class TwoFactorStatus(graphene.ObjectType):
         required=True, description="Unused recovery codes (see `generateRecoveryCodes`)."
     )
 
-    # The parent resolves to a twofa.selectors.TwoFactorState: one read per fact.
+    # The parent is an accounts.schema.UserFacet, new for each answer: the
+    # TwoFactorState kept on it reads each fact once for all these fields.
     @staticmethod
-    def resolve_phone_number(state, info):
+    def _state(facet) -> TwoFactorState:
+        if not hasattr(facet, "twofa_state"):
+            facet.twofa_state = TwoFactorState(facet.user)
+        return facet.twofa_state
+
+    @staticmethod
+    def resolve_enabled(facet, info):
+        return TwoFactorStatus._state(facet).enabled
+
+    @staticmethod
+    def resolve_phone_number(facet, info):
+        state = TwoFactorStatus._state(facet)
         return phone_mask(state.phone.number) if state.phone else None
+
+    @staticmethod
+    def resolve_methods(facet, info):
+        return TwoFactorStatus._state(facet).methods
+
+    @staticmethod
+    def resolve_preferred_method(facet, info):
+        return TwoFactorStatus._state(facet).preferred_method
+
+    @staticmethod
+    def resolve_recovery_codes_remaining(facet, info):
+        return TwoFactorStatus._state(facet).recovery_codes_remaining
 
 
 class ResendCodePayload(graphene.ObjectType):
@@ -104,43 +131,23 @@ class VerifyPhonePayload(graphene.ObjectType):
     expires_in = graphene.Int(required=True, description="Seconds the code stays valid.")
 
 
-class RegisterPhonePayload(graphene.ObjectType):
+class RegisterPhonePayload(TokensPayload):
     user = graphene.Field(UserType, required=True, description="The user, now with 2FA on.")
-    token = graphene.String(required=True, description="A new 2FA-verified access token.")
-    refresh_token = graphene.String(required=True, description="A new refresh token.")
-    payload = GenericScalar(required=True, description="The access token's claims, decoded.")
 
 
-class DisableTwoFactorPayload(graphene.ObjectType):
+class DisableTwoFactorPayload(SessionTokensPayload):
     user = graphene.Field(UserType, required=True, description="The user, now without 2FA.")
-    token = graphene.String(
-        required=True,
-        description="A new access token for this session: every earlier token stopped working.",
-    )
-    refresh_token = graphene.String(required=True, description="A new refresh token.")
-    payload = GenericScalar(required=True, description="The new access token's claims, decoded.")
 
 
-def _require_enrollment_rights(info):
-    """Login is enough to add a first factor; once 2FA is on, adding or changing one
-    needs a recent second factor."""
-    user = info.context.auth.require_user()
-    if twofa_enabled(user):
-        user = info.context.auth.require_second_factor(max_age=settings.TWOFA_STEP_UP_MAX_AGE)
-    return user
-
-
-def _require_step_up(info):
-    return info.context.auth.require_second_factor(max_age=settings.TWOFA_STEP_UP_MAX_AGE)
-
-
-class VerifyToken(graphene.Mutation):
+class VerifyToken(BaseMutation):
     class Meta:
         description = "Finish a 2FA login: send the challenge from `tokenAuth` and the code."
 
     class Arguments:
-        challenge = graphene.String(required=True)
-        code = graphene.String(required=True)
+        challenge = graphene.String(required=True, description=CHALLENGE)
+        code = graphene.String(
+            required=True, description="The code from the phone, the app, or a recovery code."
+        )
         method = TwoFactorMethodEnum(
             description=(
                 "What the code is; default: the method of the challenge's latest send. "
@@ -149,17 +156,16 @@ class VerifyToken(graphene.Mutation):
         )
 
     Output = AuthTokensPayload
+    access = Access.ANONYMOUS
 
-    @staticmethod
-    def mutate(root, info, challenge, code, method=None):
+    @classmethod
+    def perform(cls, info, *, user, ip, challenge, code, method=None):
         return AuthTokensPayload.from_pair(
-            services.login_challenge_verify(
-                challenge, code, method=_enum_value(method), ip=client_ip(info.context)
-            )
+            services.login_challenge_verify(challenge, code, method=_enum_value(method), ip=ip)
         )
 
 
-class ResendCode(graphene.Mutation):
+class ResendCode(BaseMutation):
     class Meta:
         description = (
             "Send the code again for a login challenge, optionally by another channel. "
@@ -169,20 +175,19 @@ class ResendCode(graphene.Mutation):
         )
 
     class Arguments:
-        challenge = graphene.String(required=True)
-        channel = ChannelEnum()
+        challenge = graphene.String(required=True, description=CHALLENGE)
+        channel = ChannelEnum(description="How to send it; default: as the last time, or SMS.")
 
     Output = ResendCodePayload
+    access = Access.ANONYMOUS
 
-    @staticmethod
-    def mutate(root, info, challenge, channel=None):
-        sent = services.challenge_resend(
-            challenge, channel=_enum_value(channel), ip=client_ip(info.context)
-        )
+    @classmethod
+    def perform(cls, info, *, user, ip, challenge, channel=None):
+        sent = services.challenge_resend(challenge, channel=_enum_value(channel), ip=ip)
         return ResendCodePayload(sent=True, channel=sent.channel, expires_in=sent.expires_in)
 
 
-class VerifyPhone(graphene.Mutation):
+class VerifyPhone(BaseMutation):
     class Meta:
         description = (
             "Send an enrollment code to a phone number (E.164, e.g. +14155552671). "
@@ -192,16 +197,18 @@ class VerifyPhone(graphene.Mutation):
         )
 
     class Arguments:
-        phone_number = graphene.String(required=True)
-        channel = ChannelEnum(default_value=Channel.SMS.value)
+        phone_number = graphene.String(
+            required=True, description="The number, in E.164 form (e.g. +14155552671)."
+        )
+        channel = ChannelEnum(default_value=Channel.SMS.value, description="How to send the code.")
 
     Output = VerifyPhonePayload
+    access = Access.ENROLLMENT
 
-    @staticmethod
-    def mutate(root, info, phone_number, channel=Channel.SMS.value):
-        user = _require_enrollment_rights(info)
+    @classmethod
+    def perform(cls, info, *, user, ip, phone_number, channel=Channel.SMS.value):
         challenge = services.enrollment_start(
-            user, phone_number, channel=_enum_value(channel), ip=client_ip(info.context)
+            user, phone_number, channel=_enum_value(channel), ip=ip
         )
         return VerifyPhonePayload(
             sent=True,
@@ -211,7 +218,7 @@ class VerifyPhone(graphene.Mutation):
         )
 
 
-class RegisterPhone(graphene.Mutation):
+class RegisterPhone(BaseMutation):
     class Meta:
         description = (
             "Confirm a phone number with the code from `verifyPhone`. Turns 2FA on and "
@@ -219,22 +226,21 @@ class RegisterPhone(graphene.Mutation):
         )
 
     class Arguments:
-        phone_number = graphene.String(required=True)
-        code = graphene.String(required=True)
+        phone_number = graphene.String(
+            required=True, description="The number given to `verifyPhone`."
+        )
+        code = graphene.String(required=True, description="The code sent to it.")
 
     Output = RegisterPhonePayload
+    access = Access.ENROLLMENT
 
-    @staticmethod
-    def mutate(root, info, phone_number, code):
-        user = _require_enrollment_rights(info)
-        pair = services.enrollment_confirm(user, phone_number, code, ip=client_ip(info.context))
-        user.refresh_from_db()
-        return RegisterPhonePayload(
-            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
-        )
+    @classmethod
+    def perform(cls, info, *, user, ip, phone_number, code):
+        pair = services.enrollment_confirm(user, phone_number, code, ip=ip)
+        return RegisterPhonePayload.answer(user, pair=pair)
 
 
-class DisableTwoFactor(graphene.Mutation):
+class DisableTwoFactor(BaseMutation):
     class Meta:
         description = (
             "Turn 2FA off. Needs a recent 2FA-verified token. Ends every session (access and "
@@ -242,17 +248,12 @@ class DisableTwoFactor(graphene.Mutation):
         )
 
     Output = DisableTwoFactorPayload
+    access = Access.RECENT_SECOND_FACTOR
 
-    @staticmethod
-    def mutate(root, info):
-        auth = info.context.auth
-        user = auth.require_second_factor(max_age=settings.TWOFA_STEP_UP_MAX_AGE)
-        services.twofa_disable(user, ip=client_ip(info.context))
-        user.refresh_from_db()
-        pair = token_pair_continue(user, auth.claims)
-        return DisableTwoFactorPayload(
-            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
-        )
+    @classmethod
+    def perform(cls, info, *, user, ip):
+        services.twofa_disable(user, ip=ip)
+        return DisableTwoFactorPayload.answer(user, claims=info.context.auth.claims)
 
 
 class SetupTotpPayload(graphene.ObjectType):
@@ -263,7 +264,7 @@ class SetupTotpPayload(graphene.ObjectType):
     qr_code_svg = graphene.String(required=True, description="The otpauthUri as a QR code (SVG).")
 
 
-class SetupTotp(graphene.Mutation):
+class SetupTotp(BaseMutation):
     class Meta:
         description = (
             "Start setting up an authenticator app: a new secret, not yet active. Confirm it "
@@ -271,11 +272,11 @@ class SetupTotp(graphene.Mutation):
         )
 
     Output = SetupTotpPayload
+    access = Access.ENROLLMENT
 
-    @staticmethod
-    def mutate(root, info):
-        user = _require_enrollment_rights(info)
-        setup = services.totp_setup(user, ip=client_ip(info.context))
+    @classmethod
+    def perform(cls, info, *, user, ip):
+        setup = services.totp_setup(user, ip=ip)
         qr = segno.make(setup.otpauth_uri, error="m")
         return SetupTotpPayload(
             secret=setup.secret,
@@ -284,14 +285,11 @@ class SetupTotp(graphene.Mutation):
         )
 
 
-class ConfirmTotpPayload(graphene.ObjectType):
+class ConfirmTotpPayload(TokensPayload):
     user = graphene.Field(UserType, required=True, description="The user, now with the app on.")
-    token = graphene.String(required=True, description="A new 2FA-verified access token.")
-    refresh_token = graphene.String(required=True, description="A new refresh token.")
-    payload = GenericScalar(required=True, description="The access token's claims, decoded.")
 
 
-class ConfirmTotp(graphene.Mutation):
+class ConfirmTotp(BaseMutation):
     class Meta:
         description = (
             "Confirm the authenticator app from `setupTotp` with a code it shows. Turns 2FA "
@@ -299,35 +297,26 @@ class ConfirmTotp(graphene.Mutation):
         )
 
     class Arguments:
-        code = graphene.String(required=True)
+        code = graphene.String(required=True, description="A code the app shows now.")
 
     Output = ConfirmTotpPayload
+    access = Access.ENROLLMENT
 
-    @staticmethod
-    def mutate(root, info, code):
-        user = _require_enrollment_rights(info)
-        pair = services.totp_confirm(user, code, ip=client_ip(info.context))
-        user.refresh_from_db()
-        return ConfirmTotpPayload(
-            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
-        )
+    @classmethod
+    def perform(cls, info, *, user, ip, code):
+        pair = services.totp_confirm(user, code, ip=ip)
+        return ConfirmTotpPayload.answer(user, pair=pair)
 
 
 class UserPayload(graphene.ObjectType):
     user = graphene.Field(UserType, required=True)
 
 
-class RemoveTotpPayload(graphene.ObjectType):
+class RemoveTotpPayload(SessionTokensPayload):
     user = graphene.Field(UserType, required=True, description="The user, without the app.")
-    token = graphene.String(
-        required=True,
-        description="A new access token for this session: every earlier token stopped working.",
-    )
-    refresh_token = graphene.String(required=True, description="A new refresh token.")
-    payload = GenericScalar(required=True, description="The new access token's claims, decoded.")
 
 
-class RemoveTotp(graphene.Mutation):
+class RemoveTotp(BaseMutation):
     class Meta:
         description = (
             "Remove the authenticator app. Needs a recent 2FA-verified token. Without a "
@@ -335,16 +324,12 @@ class RemoveTotp(graphene.Mutation):
         )
 
     Output = RemoveTotpPayload
+    access = Access.RECENT_SECOND_FACTOR
 
-    @staticmethod
-    def mutate(root, info):
-        user = _require_step_up(info)
-        services.totp_remove(user, ip=client_ip(info.context))
-        user.refresh_from_db()
-        pair = token_pair_continue(user, info.context.auth.claims)
-        return RemoveTotpPayload(
-            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
-        )
+    @classmethod
+    def perform(cls, info, *, user, ip):
+        services.totp_remove(user, ip=ip)
+        return RemoveTotpPayload.answer(user, claims=info.context.auth.claims)
 
 
 class GenerateRecoveryCodesPayload(graphene.ObjectType):
@@ -355,7 +340,7 @@ class GenerateRecoveryCodesPayload(graphene.ObjectType):
     )
 
 
-class GenerateRecoveryCodes(graphene.Mutation):
+class GenerateRecoveryCodes(BaseMutation):
     class Meta:
         description = (
             "Create 10 one-time recovery codes, replacing any earlier ones. Needs a recent "
@@ -363,28 +348,28 @@ class GenerateRecoveryCodes(graphene.Mutation):
         )
 
     Output = GenerateRecoveryCodesPayload
+    access = Access.RECENT_SECOND_FACTOR
 
-    @staticmethod
-    def mutate(root, info):
-        user = _require_step_up(info)
-        return GenerateRecoveryCodesPayload(
-            codes=services.recovery_codes_generate(user, ip=client_ip(info.context))
-        )
+    @classmethod
+    def perform(cls, info, *, user, ip):
+        return GenerateRecoveryCodesPayload(codes=services.recovery_codes_generate(user, ip=ip))
 
 
-class SetPreferredMethod(graphene.Mutation):
+class SetPreferredMethod(BaseMutation):
     class Meta:
         description = "Choose the method a login starts with. Needs a 2FA-verified token."
 
     class Arguments:
-        method = TwoFactorMethodEnum(required=True)
+        method = TwoFactorMethodEnum(
+            required=True, description="One of the user's methods, not RECOVERY_CODE."
+        )
 
     Output = UserPayload
+    access = Access.SECOND_FACTOR
 
-    @staticmethod
-    def mutate(root, info, method):
-        user = info.context.auth.require_second_factor()
-        services.preferred_method_set(user, _enum_value(method), ip=client_ip(info.context))
+    @classmethod
+    def perform(cls, info, *, user, ip, method):
+        services.preferred_method_set(user, _enum_value(method), ip=ip)
         return UserPayload(user=user)
 
 
