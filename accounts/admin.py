@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from accounts.models import RefreshToken
 
-# The User admin (with its 2FA column and reset action) is in staff/admin.py:
+# The User admin is in staff/admin.py, its 2FA parts in twofa/admin.py:
 # accounts knows nothing of 2FA.
 
 

@@ -1,9 +1,13 @@
 """System checks for the accounts settings (`manage.py check`): login limits
 that, set the wrong way round, bring back the lockouts they exist to prevent,
-and a refresh-token leeway that would hide replays or end honest logins."""
+a refresh-token leeway that would hide replays or end honest logins, and login
+stages that don't exist."""
 
 from django.conf import settings
 from django.core import checks
+from django.utils.module_loading import import_string
+
+from accounts.stages import LoginStage
 
 
 @checks.register(checks.Tags.security)
@@ -36,3 +40,22 @@ def check_refresh_token_reuse_leeway(app_configs, **kwargs):
             id="accounts.W002",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def check_login_stages(app_configs, **kwargs):
+    errors = []
+    for path in settings.ACCOUNTS_LOGIN_STAGES:
+        try:
+            stage = import_string(path)
+        except ImportError:
+            stage = None
+        if not (isinstance(stage, type) and issubclass(stage, LoginStage)):
+            errors.append(
+                checks.Error(
+                    f"ACCOUNTS_LOGIN_STAGES names {path!r}, which is not a login stage.",
+                    hint="Name subclasses of accounts.stages.LoginStage by their dotted path.",
+                    id="accounts.E001",
+                )
+            )
+    return errors

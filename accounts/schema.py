@@ -1,12 +1,24 @@
+"""accounts' GraphQL: the user type, sign-up, the password login, tokens and
+the password change. Thin: the services do the work, schema.mutations says who
+may call what. The user's twoFactor field and tokenAuth's 2FA fields are typed
+by name (twofa.schema's types), so this module imports nothing of twofa."""
+
 import graphene
 from graphene.types.generic import GenericScalar
 
 from accounts import services, tokens
-from accounts.tokens import TokenPair
-from core.http import client_ip
-from twofa.models import PHONE_METHODS
-from twofa.phone import phone_mask
-from twofa.selectors import TwoFactorState, twofa_enabled
+from accounts.models import User
+from accounts.tokens import Claims, TokenPair
+from schema.mutations import Access, BaseMutation
+
+
+class UserFacet:
+    """What UserType hands a field that another app types (twoFactor): the user,
+    in a holder made afresh for each answer, on which that app may keep what it
+    read for the type's other fields."""
+
+    def __init__(self, user: User):
+        self.user = user
 
 
 class UserType(graphene.ObjectType):
@@ -29,7 +41,7 @@ class UserType(graphene.ObjectType):
 
     @staticmethod
     def resolve_two_factor(user, info):
-        return TwoFactorState(user)
+        return UserFacet(user)
 
 
 class AuthTokensPayload(graphene.ObjectType):
@@ -114,7 +126,44 @@ class RevokeTokenPayload(graphene.ObjectType):
     revoked = graphene.Boolean(required=True, description="True once the refresh token is revoked.")
 
 
-class Register(graphene.Mutation):
+class TokensPayload(graphene.ObjectType):
+    """The user and a new token pair: the one answer of every change that issues
+    tokens. Subclasses keep their own type names and say what the user now is."""
+
+    class Meta:
+        abstract = True
+
+    user = graphene.Field(UserType, required=True, description="The user.")
+    token = graphene.String(required=True, description="A new 2FA-verified access token.")
+    refresh_token = graphene.String(required=True, description="A new refresh token.")
+    payload = GenericScalar(required=True, description="The access token's claims, decoded.")
+
+    @classmethod
+    def answer(cls, user: User, *, pair: TokenPair | None = None, claims: Claims | None = None):
+        """The payload for `user` as the change left it: with `pair`, or a new pair
+        that carries on the caller's session (`claims`) after sessions_end()."""
+        user.refresh_from_db()
+        if pair is None:
+            pair = tokens.token_pair_continue(user, claims)
+        return cls(
+            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
+        )
+
+
+class SessionTokensPayload(TokensPayload):
+    """TokensPayload after a change that ended every session but the caller's."""
+
+    class Meta:
+        abstract = True
+
+    token = graphene.String(
+        required=True,
+        description="A new access token for this session: every earlier token stopped working.",
+    )
+    payload = GenericScalar(required=True, description="The new access token's claims, decoded.")
+
+
+class Register(BaseMutation):
     class Meta:
         description = (
             "Create an account. Sign in with `tokenAuth` afterwards. Attempts are limited "
@@ -122,38 +171,25 @@ class Register(graphene.Mutation):
         )
 
     class Arguments:
-        username = graphene.String(required=True)
-        password = graphene.String(required=True)
-        email = graphene.String()
+        username = graphene.String(
+            required=True, description="The name to sign in with (letters, digits and @.+-_)."
+        )
+        password = graphene.String(
+            required=True, description="The password; it must pass the password rules."
+        )
+        email = graphene.String(description="An email address, optional.")
 
     Output = RegisterPayload
+    access = Access.ANONYMOUS
 
-    @staticmethod
-    def mutate(root, info, username, password, email=None):
+    @classmethod
+    def perform(cls, info, *, user, ip, username, password, email=None):
         return RegisterPayload(
-            user=services.user_register(
-                username=username, password=password, email=email, ip=client_ip(info.context)
-            )
+            user=services.user_register(username=username, password=password, email=email, ip=ip)
         )
 
 
-_OTHER_WAYS = {"totp": "your authenticator app", "recovery": "a recovery code"}
-
-
-def _challenge_message(issued, masked: str | None) -> str:
-    if issued.code_sent is None:
-        return "Enter the code from your authenticator app."
-    if issued.code_sent:
-        return f"A verification code was sent to {masked}."
-    later = f"in {issued.retry_after} seconds" if issued.retry_after else "shortly"
-    message = f"No code could be sent to {masked} just now; you can request one {later}."
-    others = [_OTHER_WAYS[m] for m in issued.methods if m in _OTHER_WAYS]
-    if others:
-        message += f" Or sign in with {' or '.join(others)}."
-    return message
-
-
-class TokenAuth(graphene.Mutation):
+class TokenAuth(BaseMutation):
     class Meta:
         description = (
             "Sign in with a password. Without 2FA this returns tokens; with 2FA it returns "
@@ -163,43 +199,29 @@ class TokenAuth(graphene.Mutation):
         )
 
     class Arguments:
-        username = graphene.String(required=True)
-        password = graphene.String(required=True)
+        username = graphene.String(required=True, description="The username.")
+        password = graphene.String(required=True, description="The password.")
 
     Output = TokenAuthPayload
+    access = Access.ANONYMOUS
 
-    @staticmethod
-    def mutate(root, info, username, password):
+    @classmethod
+    def perform(cls, info, *, user, ip, username, password):
         result = services.login_start(info.context, username=username, password=password)
-        if result.tokens is not None:
-            pair = result.tokens
-            return TokenAuthPayload(
-                two_factor_required=False,
-                token=pair.token,
-                refresh_token=pair.refresh_token,
-                payload=pair.payload,
-                refresh_expires_in=pair.refresh_expires_in,
-            )
-        issued = result.challenge
-        challenge = issued.challenge
-        by_phone = challenge.channel in PHONE_METHODS
-        masked = phone_mask(challenge.phone_number) if by_phone else None
+        if result.pending is not None:
+            # The login stage (twofa's challenge) says what the client is told.
+            return TokenAuthPayload(two_factor_required=True, **result.pending.answer)
+        pair = result.tokens
         return TokenAuthPayload(
-            two_factor_required=True,
-            challenge=issued.token,
-            channel=challenge.channel if by_phone else None,
-            phone_number=masked,
-            code_sent=issued.code_sent,
-            code_not_sent_reason=getattr(issued.not_sent_reason, "value", None),
-            retry_after=issued.retry_after,
-            method=challenge.channel,
-            methods=list(issued.methods),
-            expires_in=challenge.expires_in,
-            message=_challenge_message(issued, masked),
+            two_factor_required=False,
+            token=pair.token,
+            refresh_token=pair.refresh_token,
+            payload=pair.payload,
+            refresh_expires_in=pair.refresh_expires_in,
         )
 
 
-class RefreshToken(graphene.Mutation):
+class RefreshToken(BaseMutation):
     class Meta:
         description = (
             "Swap a refresh token for a new token pair with the same authentication "
@@ -208,43 +230,41 @@ class RefreshToken(graphene.Mutation):
         )
 
     class Arguments:
-        refresh_token = graphene.String(required=True)
-
-    Output = AuthTokensPayload
-
-    @staticmethod
-    def mutate(root, info, refresh_token):
-        return AuthTokensPayload.from_pair(
-            tokens.token_refresh(refresh_token, ip=client_ip(info.context))
+        refresh_token = graphene.String(
+            required=True, description="The refresh token of the latest pair."
         )
 
+    Output = AuthTokensPayload
+    access = Access.ANONYMOUS
 
-class RevokeToken(graphene.Mutation):
+    @classmethod
+    def perform(cls, info, *, user, ip, refresh_token):
+        return AuthTokensPayload.from_pair(tokens.token_refresh(refresh_token, ip=ip))
+
+
+class RevokeToken(BaseMutation):
     class Meta:
         description = "Sign out: revoke a current refresh token and every other one of its login."
 
     class Arguments:
-        refresh_token = graphene.String(required=True)
+        refresh_token = graphene.String(
+            required=True, description="A current refresh token of the login to end."
+        )
 
     Output = RevokeTokenPayload
+    access = Access.ANONYMOUS
 
-    @staticmethod
-    def mutate(root, info, refresh_token):
+    @classmethod
+    def perform(cls, info, *, user, ip, refresh_token):
         tokens.token_revoke(refresh_token)
         return RevokeTokenPayload(revoked=True)
 
 
-class ChangePasswordPayload(graphene.ObjectType):
+class ChangePasswordPayload(SessionTokensPayload):
     user = graphene.Field(UserType, required=True, description="The user, with the new password.")
-    token = graphene.String(
-        required=True,
-        description="A new access token for this session: every earlier token stopped working.",
-    )
-    refresh_token = graphene.String(required=True, description="A new refresh token.")
-    payload = GenericScalar(required=True, description="The new access token's claims, decoded.")
 
 
-class ChangePassword(graphene.Mutation):
+class ChangePassword(BaseMutation):
     class Meta:
         description = (
             "Change the password. Needs a login (a 2FA-verified token once 2FA is on). "
@@ -253,24 +273,18 @@ class ChangePassword(graphene.Mutation):
         )
 
     class Arguments:
-        old_password = graphene.String(required=True)
-        new_password = graphene.String(required=True)
+        old_password = graphene.String(required=True, description="The current password.")
+        new_password = graphene.String(
+            required=True, description="The new password; it must pass the password rules."
+        )
 
     Output = ChangePasswordPayload
+    access = Access.USER
 
-    @staticmethod
-    def mutate(root, info, old_password, new_password):
-        auth = info.context.auth
-        user = auth.require_user()
-        if twofa_enabled(user):
-            auth.require_second_factor()
-        services.password_change(
-            user, old_password=old_password, new_password=new_password, ip=client_ip(info.context)
-        )
-        pair = tokens.token_pair_continue(user, auth.claims)
-        return ChangePasswordPayload(
-            user=user, token=pair.token, refresh_token=pair.refresh_token, payload=pair.payload
-        )
+    @classmethod
+    def perform(cls, info, *, user, ip, old_password, new_password):
+        services.password_change(user, old_password=old_password, new_password=new_password, ip=ip)
+        return ChangePasswordPayload.answer(user, claims=info.context.auth.claims)
 
 
 class Query(graphene.ObjectType):

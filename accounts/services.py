@@ -12,12 +12,11 @@ from django.db import IntegrityError, transaction
 
 from accounts.exceptions import InvalidCredentials
 from accounts.models import User
+from accounts.stages import LoginPending, login_stages_start
 from accounts.tokens import AMR_PASSWORD, TokenPair, sessions_end, token_pair_issue
 from core.exceptions import BadUserInput
 from core.http import client_ip, client_network
 from core.ratelimit import rate_limit_check, rate_limit_hit
-from twofa.selectors import TwoFactorState
-from twofa.services import IssuedChallenge, login_challenge_start
 
 logger = logging.getLogger("accounts")
 
@@ -78,10 +77,10 @@ def user_register(*, username: str, password: str, ip: str, email: str | None = 
 
 @dataclass(frozen=True)
 class LoginResult:
-    """Either tokens (no 2FA) or a challenge whose code was just sent."""
+    """Either tokens (the password was enough) or the login stage waiting next."""
 
     tokens: TokenPair | None = None
-    challenge: IssuedChallenge | None = None
+    pending: LoginPending | None = None
 
 
 def _login_limits(username: str, ip: str) -> list[tuple[str, str, int]]:
@@ -139,12 +138,12 @@ def credentials_check(request, *, username: str, password: str) -> User:
 
 
 def login_start(request, *, username: str, password: str) -> LoginResult:
-    """The password step of the API login, then a challenge or tokens."""
+    """The password step of the API login, then the first login stage the user
+    must pass (ACCOUNTS_LOGIN_STAGES: twofa's challenge), or tokens."""
     user = credentials_check(request, username=username, password=password)
-    state = TwoFactorState(user)
-    if state.enabled:
-        ip = client_ip(request)
-        return LoginResult(challenge=login_challenge_start(user, ip=ip, state=state))
+    pending = login_stages_start(request, user, ip=client_ip(request))
+    if pending is not None:
+        return LoginResult(pending=pending)
     return LoginResult(tokens=token_pair_issue(user, amr=[AMR_PASSWORD]))
 
 

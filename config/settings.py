@@ -346,6 +346,12 @@ TWOFA_RESEND_COOLDOWN = env_int("TWOFA_RESEND_COOLDOWN", 30)
 TWOFA_BACKOFF_BASE = env_int("TWOFA_BACKOFF_BASE", 60)
 TWOFA_BACKOFF_MAX = env_int("TWOFA_BACKOFF_MAX", 3600)
 
+# What a login must pass after the right password, in order (accounts.stages):
+# twofa's challenge for a user with a phone or an authenticator app. Code, not
+# an environment setting: without twofa's stage nobody is asked for a second
+# factor (twofa.E010).
+ACCOUNTS_LOGIN_STAGES = ["twofa.stages.SecondFactorStage"]
+
 # Failed password logins per window: per username from one client network, per
 # client network, and per username from all networks together. The last one is
 # much higher than the first, so a stranger's guesses from a few networks can't

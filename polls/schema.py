@@ -57,7 +57,7 @@ class Vote(graphene.Mutation):
         )
 
     class Arguments:
-        choice_id = graphene.ID(required=True)
+        choice_id = graphene.ID(required=True, description="The choice's `id`.")
 
     Output = VotePayload
 
@@ -73,7 +73,9 @@ class Query(graphene.ObjectType):
         graphene.NonNull(PollType), required=True, description="All polls, newest first."
     )
     poll = graphene.Field(
-        PollType, id=graphene.ID(required=True), description="One poll; null when unknown."
+        PollType,
+        id=graphene.ID(required=True, description="The poll's `id`."),
+        description="One poll; null when unknown.",
     )
 
     @staticmethod

@@ -1,7 +1,8 @@
 """The admin's two-step login, on the same services as the API's.
 
 The password step is accounts' credentials_check (the failed-login limits
-tokenAuth counts against too); the second step is twofa's login challenge
+tokenAuth counts against too), then the same login stages as tokenAuth
+(ACCOUNTS_LOGIN_STAGES); the second step answers twofa's login challenge
 (the same attempts, back-off, provider service and audit trail). Between the
 steps the challenge token stays in the server-side session, never in a URL or
 a page.
@@ -14,6 +15,7 @@ from django.conf import settings
 from accounts.exceptions import InvalidCredentials
 from accounts.models import User
 from accounts.services import credentials_check
+from accounts.stages import login_stages_start
 from accounts.tokens import AMR_PASSWORD
 from core.http import client_ip
 from staff.exceptions import SecondFactorMissing
@@ -21,8 +23,8 @@ from staff.sessions import staff_session_begin
 from twofa.exceptions import CodeExpired, InvalidCode, TooManyAttempts
 from twofa.models import Challenge
 from twofa.phone import phone_mask
-from twofa.selectors import TwoFactorState
-from twofa.services import challenge_resend, login_challenge_check, login_challenge_start
+from twofa.services import challenge_resend, login_challenge_check
+from twofa.stages import ChallengeStarted
 
 SESSION_PENDING = "staff.pending"
 
@@ -81,13 +83,14 @@ def staff_login_start(request, *, username: str, password: str) -> PendingLogin 
     user = credentials_check(request, username=username, password=password)
     if not user.is_staff:
         raise InvalidCredentials()
-    state = TwoFactorState(user)
-    if not state.enabled:
+    pending = login_stages_start(request, user, ip=client_ip(request))
+    if pending is None:
         if not settings.DEBUG:
             raise SecondFactorMissing(username=user.get_username())
         staff_session_begin(request, user, amr=[AMR_PASSWORD])
         return None
-    issued = login_challenge_start(user, ip=client_ip(request), state=state)
+    started: ChallengeStarted = pending.detail
+    issued = started.issued
     # A session key from before the password (planted, say) can't follow the login.
     request.session.cycle_key()
     _pending_save(
@@ -95,7 +98,7 @@ def staff_login_start(request, *, username: str, password: str) -> PendingLogin 
         user_id=user.pk,
         token=issued.token,
         # All of them: a phone that got nothing now can get a code by a resend.
-        methods=state.methods,
+        methods=started.methods,
         challenge=issued.challenge,
         code_sent=issued.code_sent,
         not_sent_reason=issued.not_sent_reason.value if issued.not_sent_reason else "",

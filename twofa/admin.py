@@ -1,9 +1,15 @@
+"""The 2FA side of the admin: challenges, the audit trail and authenticator
+apps read-only, and the parts of the user admin that show and reset a user's
+factors (TwoFactorUserAdminMixin; staff/admin.py builds the user admin from it).
+"""
+
 from django.contrib import admin, messages
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.http import client_ip
 from twofa.models import AuditEvent, Challenge, PhoneNumber
 from twofa.phone import phone_mask
+from twofa.selectors import two_factor_enabled_expression
 from twofa.services import twofa_disable
 
 
@@ -30,6 +36,40 @@ def reset_two_factor(modeladmin, request, queryset):
         "They can sign in with their password and enroll a new phone.",
         messages.SUCCESS,
     )
+
+
+class TwoFactorFilter(admin.SimpleListFilter):
+    title = "2FA"
+    parameter_name = "two_factor"
+
+    def lookups(self, request, model_admin):
+        return [("on", "On"), ("off", "Off")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("on", "off"):
+            return queryset.filter(two_factor_enabled=self.value() == "on")
+        return queryset
+
+
+class TwoFactorUserAdminMixin:
+    """The user admin's 2FA parts: the state as the API sees it (TwoFactorState:
+    a phone or an authenticator app), the masked phone, and the staff reset.
+    Name `two_factor` in list_display and TwoFactorFilter in list_filter."""
+
+    inlines = [PhoneNumberInline]
+    actions = [reset_two_factor]
+
+    def get_queryset(self, request):
+        # One query for the whole page, not one per user and factor.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(two_factor_enabled=two_factor_enabled_expression())
+        )
+
+    @admin.display(boolean=True, description="2FA", ordering="two_factor_enabled")
+    def two_factor(self, user):
+        return user.two_factor_enabled
 
 
 @admin.register(Challenge)

@@ -7,7 +7,10 @@ class TwofaConfig(AppConfig):
     verbose_name = "Two-factor authentication"
 
     def ready(self):
-        from twofa import receivers  # noqa: F401 - connects the signal receivers
+        from twofa import (
+            receivers,  # noqa: F401 - connects the signal receivers
+            stages,  # noqa: F401 - registers the login stage's check
+        )
         from twofa.checks import console_provider_errors
 
         # Refuse to start at all, not just warn: a forgotten TWOFA_PROVIDER

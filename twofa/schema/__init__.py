@@ -1,0 +1,38 @@
+"""twofa's GraphQL: the 2FA types, the second step of login and the changes to
+a user's factors, one module each. Thin: twofa.services does the work; each
+mutation's `access` (schema.mutations) says who may call it. The types are
+named here too: accounts' schema refers to them by name ("twofa.schema.…")."""
+
+import graphene
+
+from twofa.schema.account import DisableTwoFactor, GenerateRecoveryCodes, SetPreferredMethod
+from twofa.schema.app import ConfirmTotp, RemoveTotp, SetupTotp
+from twofa.schema.login import ResendCode, VerifyToken
+from twofa.schema.phone import RegisterPhone, VerifyPhone
+from twofa.schema.types import (
+    ChannelEnum,
+    CodeNotSentReasonEnum,
+    TwoFactorMethodEnum,
+    TwoFactorStatus,
+)
+
+__all__ = [
+    "ChannelEnum",
+    "CodeNotSentReasonEnum",
+    "Mutation",
+    "TwoFactorMethodEnum",
+    "TwoFactorStatus",
+]
+
+
+class Mutation(graphene.ObjectType):
+    verify_token = VerifyToken.Field()
+    resend_code = ResendCode.Field()
+    verify_phone = VerifyPhone.Field()
+    register_phone = RegisterPhone.Field()
+    disable_two_factor = DisableTwoFactor.Field()
+    setup_totp = SetupTotp.Field()
+    confirm_totp = ConfirmTotp.Field()
+    remove_totp = RemoveTotp.Field()
+    generate_recovery_codes = GenerateRecoveryCodes.Field()
+    set_preferred_method = SetPreferredMethod.Field()

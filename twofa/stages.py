@@ -1,0 +1,95 @@
+"""twofa's login stage: after the right password, a challenge for the second factor.
+
+Named in ACCOUNTS_LOGIN_STAGES, so accounts asks for it without knowing 2FA
+exists; tokenAuth answers with what this stage says (the masked number, the
+message), and the admin's login reads the same result.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import checks
+
+from accounts.models import User
+from accounts.stages import LoginPending, LoginStage
+from twofa.models import PHONE_METHODS
+from twofa.phone import phone_mask
+from twofa.selectors import TwoFactorState
+from twofa.services import IssuedChallenge, login_challenge_start
+
+_OTHER_WAYS = {"totp": "your authenticator app", "recovery": "a recovery code"}
+
+
+@dataclass(frozen=True)
+class ChallengeStarted:
+    """The stage's result for the admin: the challenge, and every method of the
+    user's (a phone that got nothing now can get a code by a resend)."""
+
+    issued: IssuedChallenge
+    methods: list[str]
+
+
+def _challenge_message(issued: IssuedChallenge, masked: str | None) -> str:
+    if issued.code_sent is None:
+        return "Enter the code from your authenticator app."
+    if issued.code_sent:
+        return f"A verification code was sent to {masked}."
+    later = f"in {issued.retry_after} seconds" if issued.retry_after else "shortly"
+    message = f"No code could be sent to {masked} just now; you can request one {later}."
+    others = [_OTHER_WAYS[m] for m in issued.methods if m in _OTHER_WAYS]
+    if others:
+        message += f" Or sign in with {' or '.join(others)}."
+    return message
+
+
+def _answer(issued: IssuedChallenge) -> dict:
+    challenge = issued.challenge
+    by_phone = challenge.channel in PHONE_METHODS
+    masked = phone_mask(challenge.phone_number) if by_phone else None
+    return {
+        "challenge": issued.token,
+        "channel": challenge.channel if by_phone else None,
+        "phone_number": masked,
+        "code_sent": issued.code_sent,
+        "code_not_sent_reason": getattr(issued.not_sent_reason, "value", None),
+        "retry_after": issued.retry_after,
+        "method": challenge.channel,
+        "methods": list(issued.methods),
+        "expires_in": challenge.expires_in,
+        "message": _challenge_message(issued, masked),
+    }
+
+
+class SecondFactorStage(LoginStage):
+    """A user with a phone or an authenticator app answers a challenge next."""
+
+    key = "second_factor"
+
+    def is_needed(self, user: User) -> bool:
+        return TwoFactorState(user).enabled
+
+    def start(self, request, user: User, *, ip: str) -> LoginPending | None:
+        state = TwoFactorState(user)
+        if not state.enabled:
+            return None
+        issued = login_challenge_start(user, ip=ip, state=state)
+        return LoginPending(
+            stage=self.key,
+            answer=_answer(issued),
+            detail=ChallengeStarted(issued=issued, methods=state.methods),
+        )
+
+
+@checks.register(checks.Tags.security)
+def check_second_factor_stage(app_configs, **kwargs):
+    path = f"{SecondFactorStage.__module__}.{SecondFactorStage.__qualname__}"
+    if path in settings.ACCOUNTS_LOGIN_STAGES:
+        return []
+    return [
+        checks.Error(
+            "ACCOUNTS_LOGIN_STAGES leaves out twofa's stage: logins would never ask "
+            "for a second factor.",
+            hint=f"Add {path!r} to ACCOUNTS_LOGIN_STAGES.",
+            id="twofa.E010",
+        )
+    ]
