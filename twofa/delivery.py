@@ -23,7 +23,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -32,6 +31,7 @@ from core.exceptions import DomainError, RateLimited
 from core.ratelimit import cache_fail_closed
 from twofa import limits
 from twofa.audit import audit_record
+from twofa.conf import twofa_settings
 from twofa.exceptions import ProviderUnavailable
 from twofa.models import AuditEvent, Challenge
 from twofa.phone import phone_send_allow
@@ -134,7 +134,7 @@ def provider_cancel(verifications) -> None:
 
 def _lock_seconds() -> int:
     # Long enough for the slowest send: a cancel and a start at every provider.
-    return 2 * settings.TWOFA_PROVIDER_TIMEOUT * max(1, len(provider_chain())) + 1
+    return 2 * twofa_settings.TWOFA_PROVIDER_TIMEOUT * max(1, len(provider_chain())) + 1
 
 
 def _lock_take(key: str, holder: str, seconds: int) -> bool:

@@ -1,3 +1,9 @@
+"""Reads of a user's second factors: what they have set up, what a login starts with.
+
+TwoFactorState asks the method registry (twofa.methods) which methods the user
+has, so a new method shows in me.twoFactor and in a login's choices by itself.
+"""
+
 from functools import cached_property
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
@@ -5,7 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from twofa.exceptions import InvalidPhone
-from twofa.models import Method, MethodPreference, PhoneNumber, RecoveryCode
+from twofa.methods import method_get, methods_registered
+from twofa.methods.recovery import recovery_codes_remaining
+from twofa.methods.totp import totp_device_for
+from twofa.models import Method, MethodPreference, PhoneNumber
 from twofa.phone import phone_send_allow
 
 
@@ -15,15 +24,6 @@ def phone_number_for(user: User) -> PhoneNumber | None:
         return user.phone_number
     except PhoneNumber.DoesNotExist:
         return None
-
-
-def totp_device_for(user: User) -> TOTPDevice | None:
-    """The user's confirmed authenticator app, or None."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
-
-
-def recovery_codes_remaining(user: User) -> int:
-    return RecoveryCode.objects.filter(user=user, used_at=None).count()
 
 
 class TwoFactorState:
@@ -51,13 +51,10 @@ class TwoFactorState:
     @cached_property
     def methods(self) -> list[str]:
         """The second factors the user can sign in with, in a stable order."""
-        methods = []
-        if self.phone is not None:
-            methods += [Method.SMS.value, Method.CALL.value]
-        if self.totp_device is not None:
-            methods.append(Method.TOTP.value)
-        if methods and self.recovery_codes_remaining:
-            methods.append(Method.RECOVERY_CODE.value)
+        registered = methods_registered().values()
+        methods = [m.key for m in registered if not m.fallback and m.available(self)]
+        if methods:  # a fallback (recovery codes) only beside another method
+            methods += [m.key for m in registered if m.fallback and m.available(self)]
         return methods
 
     @cached_property
@@ -70,7 +67,8 @@ class TwoFactorState:
         chosen = (
             MethodPreference.objects.filter(user=self.user).values_list("method", flat=True).first()
         )
-        if chosen in self.methods and chosen not in (Method.RECOVERY_CODE, *self._unreachable):
+        preferable = chosen in self.methods and not method_get(chosen).fallback
+        if preferable and chosen not in self._unreachable:
             return chosen
         if Method.TOTP in self.methods:
             return Method.TOTP.value

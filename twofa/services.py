@@ -11,15 +11,12 @@ per number) and every event is audited (twofa.audit).
 import base64
 import hashlib
 import logging
-import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -28,6 +25,7 @@ from accounts.tokens import AMR_PASSWORD, TokenPair, sessions_end, token_pair_is
 from core.exceptions import BadUserInput, DomainError, RateLimited
 from twofa import limits
 from twofa.audit import audit_record
+from twofa.conf import twofa_settings
 from twofa.delivery import audited_limits, code_send, number_reserved, provider_cancel
 from twofa.exceptions import (
     CodeExpired,
@@ -36,8 +34,9 @@ from twofa.exceptions import (
     ProviderUnavailable,
     TooManyAttempts,
 )
+from twofa.methods import method_get, methods_registered
+from twofa.methods.recovery import recovery_code_format, recovery_code_new, recovery_digest
 from twofa.models import (
-    PHONE_METHODS,
     AuditEvent,
     Challenge,
     Channel,
@@ -47,34 +46,10 @@ from twofa.models import (
     RecoveryCode,
 )
 from twofa.phone import phone_normalise, phone_send_allow
-from twofa.providers import provider_get
-from twofa.providers.recovery import (
-    recovery_code_format,
-    recovery_code_new,
-    recovery_code_normalise,
-    recovery_digest,
-)
-from twofa.selectors import (
-    TwoFactorState,
-    methods_for,
-    phone_number_for,
-    recovery_codes_remaining,
-    totp_device_for,
-)
+from twofa.selectors import TwoFactorState, methods_for, phone_number_for
 
 Kind = AuditEvent.Kind
 logger = logging.getLogger("twofa")
-
-# The `amr` value (RFC 8176) each method proves.
-METHOD_AMR = {
-    Method.SMS: "sms",
-    Method.CALL: "tel",
-    Method.TOTP: "otp",
-    Method.RECOVERY_CODE: "rec",
-}
-
-_CODE_RE = re.compile(r"^[0-9]{4,10}$")
-_RECOVERY_RE = re.compile(r"^[a-z0-9]{10}$")
 
 
 def _token_hash(raw: str) -> str:
@@ -106,16 +81,16 @@ class IssuedChallenge:
     retry_after: int | None = None  # seconds, when the reason is a limit
 
 
-def _challenges_replace(*, user: User, purpose: str) -> None:
-    """End the user's pending challenges of this purpose, at the providers too."""
-    pending = Challenge.objects.filter(user=user, purpose=purpose, status=Challenge.Status.PENDING)
-    replaced = list(pending.values_list("provider", "provider_ref", "channel"))
-    pending.update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
-    provider_cancel([(p, r) for p, r, c in replaced if c in PHONE_METHODS])
-
-
 def _challenge_record(
-    *, user: User, purpose: str, number: str, channel: str, provider: str, ref: str, sent: bool
+    *,
+    user: User,
+    purpose: str,
+    number: str,
+    channel: str,
+    provider: str = "",
+    ref: str = "",
+    sent: bool = False,
+    **local,
 ) -> IssuedChallenge:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -128,9 +103,10 @@ def _challenge_record(
         provider=provider,
         provider_ref=ref,
         last_sent_at=now if sent else None,
-        expires_at=now + timedelta(seconds=settings.TWOFA_CHALLENGE_TTL),
+        **local,
+        expires_at=now + timedelta(seconds=twofa_settings.TWOFA_CHALLENGE_TTL),
     )
-    return IssuedChallenge(challenge, token, code_sent=sent if channel in PHONE_METHODS else None)
+    return IssuedChallenge(challenge, token, code_sent=sent if method_get(channel).sends else None)
 
 
 def _challenge_create(
@@ -140,21 +116,21 @@ def _challenge_create(
     number: str,
     channel: str,
     ip: str,
-    local: tuple[str, str] | None = None,
     refused: DomainError | None = None,
+    **local,
 ) -> IssuedChallenge:
-    """Start a challenge: send a code to `number` by `channel`, or, with
-    `local=(verifier, ref)`, send nothing (the code comes from the user's app).
+    """Start a challenge by `channel`: a method that sends gets a code sent to
+    `number`; any other sends nothing (`local`: what it needs, e.g. totp_device).
 
     A login challenge is created even when the code can't be sent (or
     `refused` says not to send it): the user can answer with another method,
     or send later with resendCode. An enrollment that can't be sent raises.
     """
-    channel = Method(channel).value
-    record = {"user": user, "purpose": purpose, "number": number, "channel": channel}
-    _challenges_replace(user=user, purpose=purpose)
-    if local is not None:
-        return _challenge_record(**record, provider=local[0], ref=local[1], sent=False)
+    method = method_get(channel)
+    record = {"user": user, "purpose": purpose, "number": number, "channel": method.key}
+    provider_cancel(Challenge.objects.replace_pending(user=user, purpose=purpose))
+    if not method.sends:
+        return _challenge_record(**record, **local)
     try:
         if refused is not None:
             raise refused
@@ -164,51 +140,12 @@ def _challenge_create(
     except tuple(_NOT_SENT_REASONS) as exc:
         if purpose != Challenge.Purpose.LOGIN:
             raise
-        issued = _challenge_record(**record, provider="", ref="", sent=False)
+        issued = _challenge_record(**record)
         return replace(
             issued,
             not_sent_reason=_NOT_SENT_REASONS[type(exc)],
             retry_after=exc.extensions.get("retryAfter"),
         )
-
-
-def _challenge_ensure_live(challenge: Challenge) -> None:
-    if challenge.status == Challenge.Status.FAILED:
-        raise TooManyAttempts()
-    if challenge.status != Challenge.Status.PENDING or challenge.is_expired:
-        raise CodeExpired()
-
-
-def _verifier_for(challenge: Challenge, method: str) -> tuple[str, str]:
-    """Which provider or local verifier checks a code by `method` for this challenge."""
-    if method in PHONE_METHODS:
-        # e.g. CALL for a challenge last sent by SMS
-        if challenge.channel in PHONE_METHODS and challenge.provider_ref:
-            return challenge.provider, challenge.provider_ref
-        raise BadUserInput(
-            "No code was sent to a phone for this challenge: request one with resendCode."
-        )
-    if method == challenge.channel:
-        return challenge.provider, challenge.provider_ref
-    if method == Method.TOTP:
-        device = totp_device_for(challenge.user)
-        if device is None:
-            raise BadUserInput("No authenticator app is set up for this account.")
-        return "totp", str(device.pk)
-    if method == Method.RECOVERY_CODE:
-        if not recovery_codes_remaining(challenge.user):
-            raise BadUserInput("There are no unused recovery codes for this account.")
-        return "recovery", str(challenge.user.pk)
-    raise BadUserInput("Unknown method.")
-
-
-def _code_normalise(code: str, method: str) -> str | None:
-    """The code as the verifier takes it, or None when it can't be right."""
-    if method == Method.RECOVERY_CODE:
-        code = recovery_code_normalise(code or "")
-        return code if _RECOVERY_RE.match(code) else None
-    code = re.sub(r"[\s-]", "", code or "")
-    return code if _CODE_RE.match(code) else None
 
 
 @dataclass(frozen=True)
@@ -218,7 +155,7 @@ class Verified:
 
     @property
     def amr(self) -> list[str]:
-        return [AMR_PASSWORD, METHOD_AMR[self.method]]
+        return [AMR_PASSWORD, method_get(self.method).amr]
 
 
 def _challenge_check(
@@ -231,50 +168,38 @@ def _challenge_check(
     evaluated for one challenge, whatever the method.
     """
     user = challenge.user
-    _challenge_ensure_live(challenge)
-    method = Method(method or challenge.channel).value
-    if method in PHONE_METHODS and challenge.channel in PHONE_METHODS:
-        method = challenge.channel  # the code came by the latest send, whatever was asked
+    challenge.ensure_live()
+    answer = method_get(method or challenge.channel)
+    if answer.sends and challenge.sent_to_phone:
+        # The code came by the latest send, whatever phone channel was named.
+        answer = method_get(challenge.channel)
     audited_limits(
         lambda: limits.backoff_check(user), user=user, phone=challenge.phone_number, ip=ip
     )
-    verifier = _verifier_for(challenge, method)
-    max_attempts = settings.TWOFA_MAX_ATTEMPTS
-    with transaction.atomic():
-        locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
-        _challenge_ensure_live(locked)
-        if locked.attempts >= max_attempts:
-            raise TooManyAttempts()
-        locked.attempts += 1
-        locked.save(update_fields=["attempts"])
-
-    code = _code_normalise(code, method)
+    answer.ensure_usable(challenge)
+    max_attempts = twofa_settings.TWOFA_MAX_ATTEMPTS
+    locked = challenge.reserve_attempt(max_attempts=max_attempts)
+    if answer.sends:  # a resend in between may have changed the channel
+        answer = method_get(locked.channel)
+        answer.ensure_usable(locked)
+    code = answer.normalise(code)
     phone = locked.phone_number
-    if locked.provider_ref != challenge.provider_ref:  # a resend in between
-        verifier = _verifier_for(locked, method)
-    if code is not None and _provider_check(locked, verifier, code):
-        # Only the request that moves the challenge out of PENDING wins; a
-        # resend in between changed provider_ref, so the old code loses too.
-        won = Challenge.objects.filter(
-            pk=locked.pk, status=Challenge.Status.PENDING, provider_ref=locked.provider_ref
-        ).update(status=Challenge.Status.VERIFIED, completed_at=timezone.now())
-        if not won:
+    if code is not None and _method_verify(locked, answer, code):
+        if not locked.mark_verified():
             raise CodeExpired()
-        locked.status = Challenge.Status.VERIFIED
-        if method != locked.channel and locked.channel in PHONE_METHODS:
+        if not answer.sends and locked.sent_to_phone:
             # Answered another way: close the code that went to the phone.
             provider_cancel([(locked.provider, locked.provider_ref)])
         audit_record(
-            Kind.CODE_VERIFIED, user=user, phone=phone, ip=ip, purpose=locked.purpose, method=method
+            Kind.CODE_VERIFIED,
+            user=user,
+            phone=phone,
+            ip=ip,
+            purpose=locked.purpose,
+            method=answer.key,
         )
-        if method == Method.RECOVERY_CODE:
-            audit_record(
-                Kind.RECOVERY_CODE_USED,
-                user=user,
-                ip=ip,
-                remaining=recovery_codes_remaining(user),
-            )
-        return Verified(locked, method)
+        answer.verified(locked, ip=ip)
+        return Verified(locked, answer.key)
 
     attempts_left = max_attempts - locked.attempts
     audit_record(
@@ -283,14 +208,12 @@ def _challenge_check(
         phone=phone,
         ip=ip,
         purpose=locked.purpose,
-        method=method,
+        method=answer.key,
         attempts_left=attempts_left,
     )
     if attempts_left <= 0:
-        Challenge.objects.filter(pk=locked.pk, status=Challenge.Status.PENDING).update(
-            status=Challenge.Status.FAILED, completed_at=timezone.now()
-        )
-        if locked.channel in PHONE_METHODS:
+        locked.mark_failed()
+        if locked.sent_to_phone:
             provider_cancel([(locked.provider, locked.provider_ref)])
         backoff = limits.backoff_start(user)
         audit_record(
@@ -299,20 +222,17 @@ def _challenge_check(
     raise InvalidCode(attempts_left=attempts_left)
 
 
-def _provider_check(challenge: Challenge, verifier: tuple[str, str], code: str) -> bool:
-    """Ask the provider that sent the code (or the local verifier) whether `code` is it."""
-    name, ref = verifier
+def _method_verify(challenge: Challenge, method, code: str) -> bool:
+    """Ask the method (for a phone code, the provider that sent it) whether `code` is right."""
     try:
-        return provider_get(name).check(ref=ref, to=challenge.phone_number, code=code)
+        return method.verify(challenge, code)
     except (ProviderUnavailable, RateLimited):
         # The code was not evaluated: give the reserved attempt back.
-        Challenge.objects.filter(pk=challenge.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
+        challenge.release_attempt()
         raise
     except TooManyAttempts:
         # The provider's own attempt limit ended the verification there.
-        Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(
-            status=Challenge.Status.FAILED, completed_at=timezone.now()
-        )
+        challenge.mark_failed()
         raise
 
 
@@ -327,20 +247,13 @@ def _login_challenge_get(token: str) -> Challenge:
     return challenge
 
 
-def challenges_end_pending(user: User) -> int:
+def challenges_end_pending(user: User) -> None:
     """End every pending challenge of a user (their sessions ended): a code sent
     before a password change or a reset can't finish a login afterwards. The
     providers' open verifications are closed once the change has committed."""
-    pending = Challenge.objects.filter(user=user, status=Challenge.Status.PENDING)
-    open_at_provider = [
-        (p, r)
-        for p, r, c in pending.values_list("provider", "provider_ref", "channel")
-        if c in PHONE_METHODS
-    ]
-    ended = pending.update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
+    open_at_provider = Challenge.objects.replace_pending(user=user)
     if open_at_provider:
         transaction.on_commit(lambda: provider_cancel(open_at_provider))
-    return ended
 
 
 # --- Login ----------------------------------------------------------------------
@@ -364,26 +277,17 @@ def login_challenge_start(
         backoff = None
     except RateLimited as exc:
         backoff = exc  # no code goes out; verifyToken keeps refusing until it ends
-    if state.preferred_method == Method.TOTP:
-        issued = _challenge_create(
-            user=user,
-            purpose=Challenge.Purpose.LOGIN,
-            number="",
-            channel=Method.TOTP,
-            ip=ip,
-            local=("totp", str(state.totp_device.pk)),
-        )
-    else:
-        issued = _challenge_create(
-            user=user,
-            purpose=Challenge.Purpose.LOGIN,
-            number=number,
-            channel=state.preferred_method,
-            ip=ip,
-            refused=backoff,
-        )
+    sends = method_get(state.preferred_method).sends
+    issued = _challenge_create(
+        user=user,
+        purpose=Challenge.Purpose.LOGIN,
+        number=number if sends else "",
+        channel=state.preferred_method,
+        ip=ip,
+        refused=backoff,
+    )
     methods = tuple(
-        m for m in state.methods if issued.code_sent is not False or m not in PHONE_METHODS
+        m for m in state.methods if issued.code_sent is not False or not method_get(m).sends
     )
     return replace(issued, methods=methods)
 
@@ -417,8 +321,8 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
     challenge are at least TWOFA_RESEND_COOLDOWN seconds apart.
     """
     challenge = _login_challenge_get(token)
-    _challenge_ensure_live(challenge)
-    to_phone = challenge.channel in PHONE_METHODS
+    challenge.ensure_live()
+    to_phone = challenge.sent_to_phone
     number = challenge.phone_number
     if not to_phone:
         phone = phone_number_for(challenge.user)
@@ -433,11 +337,11 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
     audited_limits(
         lambda: limits.backoff_check(challenge.user), user=challenge.user, phone=number, ip=ip
     )
-    cooldown = settings.TWOFA_RESEND_COOLDOWN
+    cooldown = twofa_settings.TWOFA_RESEND_COOLDOWN
     # Of concurrent resends one goes out, whatever the challenge began with.
-    if not challenge.send_slot_claim(cooldown=cooldown):
+    if not challenge.claim_send_slot(cooldown=cooldown):
         challenge.refresh_from_db(fields=["status"])
-        _challenge_ensure_live(challenge)
+        challenge.ensure_live()
         exc = RateLimited(
             "Wait before requesting another code.",
             retry_after=challenge.send_wait(cooldown=cooldown),
@@ -460,10 +364,8 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
             ip=ip,
             resend=(challenge.provider, challenge.provider_ref) if to_phone else None,
         )
-        updated = Challenge.objects.filter(pk=challenge.pk, status=Challenge.Status.PENDING).update(
-            provider=provider, provider_ref=ref, channel=channel, phone_number=number
-        )
-    if not updated:
+        recorded = challenge.record_send(provider=provider, ref=ref, channel=channel, number=number)
+    if not recorded:
         provider_cancel([(provider, ref)])
         raise CodeExpired()
     challenge.refresh_from_db()
@@ -528,9 +430,8 @@ def twofa_disable(user: User, *, ip: str = "", by_staff: User | None = None) -> 
     the staff member who reset it (the audit row names them)."""
     with transaction.atomic():
         phone = PhoneNumber.objects.filter(user=user).first()
-        PhoneNumber.objects.filter(user=user).delete()
-        TOTPDevice.objects.filter(user=user).delete()
-        RecoveryCode.objects.filter(user=user).delete()
+        for method in methods_registered().values():
+            method.remove(user)
         MethodPreference.objects.filter(user=user).delete()
         sessions_end(user, reason="twofa_reset" if by_staff else "twofa_disabled")
     limits.backoff_clear(user)
@@ -566,7 +467,7 @@ def totp_setup(user: User, *, ip: str = "") -> TotpSetup:
         number="",
         channel=Method.TOTP,
         ip=ip,
-        local=("totp", str(device.pk)),
+        totp_device=device,
     )
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return TotpSetup(device=device, secret=secret, otpauth_uri=device.config_url)
@@ -579,7 +480,7 @@ def totp_confirm(user: User, code: str, *, ip: str = "") -> TokenPair:
     verified = _challenge_check(challenge, code, ip=ip)
     now = timezone.now()
     with transaction.atomic():
-        device = TOTPDevice.objects.filter(pk=challenge.provider_ref, user=user).first()
+        device = TOTPDevice.objects.filter(pk=challenge.totp_device_id, user=user).first()
         if device is None:
             raise CodeExpired()
         device.confirmed = True
@@ -600,7 +501,7 @@ def totp_remove(user: User, *, ip: str = "") -> None:
         twofa_disable(user, ip=ip)
         return
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
+        method_get(Method.TOTP).remove(user)
         MethodPreference.objects.filter(user=user, method=Method.TOTP).delete()
         sessions_end(user, reason="totp_removed")
     audit_record(Kind.TOTP_REMOVED, user=user, ip=ip)
@@ -612,7 +513,7 @@ def totp_remove(user: User, *, ip: str = "") -> None:
 def recovery_codes_generate(user: User, *, ip: str = "") -> list[str]:
     """Replace the user's recovery codes with a new set; the codes are shown
     this once (only salted hashes are stored)."""
-    codes = [recovery_code_new() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    codes = [recovery_code_new() for _ in range(twofa_settings.RECOVERY_CODE_COUNT)]
     rows = []
     for code in codes:
         salt = secrets.token_hex(16)
@@ -625,8 +526,7 @@ def recovery_codes_generate(user: User, *, ip: str = "") -> list[str]:
 
 
 def preferred_method_set(user: User, method: str, *, ip: str = "") -> None:
-    method = Method(method).value
-    if method == Method.RECOVERY_CODE:
+    if method_get(method).fallback:
         raise BadUserInput("Recovery codes are for emergencies and can't be the preferred method.")
     if method not in methods_for(user):
         raise BadUserInput("That method is not set up for this account.")

@@ -23,11 +23,11 @@ def challenge(user):
 
 
 def test_a_challenge_that_sent_nothing_may_send_at_once_but_only_once(challenge):
-    assert challenge.send_slot_claim(cooldown=30) is True
+    assert challenge.claim_send_slot(cooldown=30) is True
     # A second caller holding the same stale row loses: the condition is re-read in the UPDATE.
     stale = Challenge.objects.get(pk=challenge.pk)
     stale.last_sent_at = None
-    assert stale.send_slot_claim(cooldown=30) is False
+    assert stale.claim_send_slot(cooldown=30) is False
     assert 1 <= stale.send_wait(cooldown=30) <= 30
 
 
@@ -35,13 +35,13 @@ def test_the_slot_opens_again_after_the_cooldown(challenge):
     Challenge.objects.filter(pk=challenge.pk).update(
         last_sent_at=timezone.now() - timedelta(seconds=31)
     )
-    assert challenge.send_slot_claim(cooldown=30) is True
-    assert challenge.send_slot_claim(cooldown=30) is False
+    assert challenge.claim_send_slot(cooldown=30) is True
+    assert challenge.claim_send_slot(cooldown=30) is False
 
 
 def test_a_finished_challenge_has_no_slot(challenge):
     Challenge.objects.filter(pk=challenge.pk).update(status=Challenge.Status.VERIFIED)
-    assert challenge.send_slot_claim(cooldown=0) is False
+    assert challenge.claim_send_slot(cooldown=0) is False
 
 
 def test_live_codes_to_a_number_are_pending_unexpired_and_sent(user):
