@@ -46,7 +46,9 @@ class TwoFactorState:
 
     @property
     def enabled(self) -> bool:
-        return self.phone is not None or self.totp_device is not None
+        """Whether any method is set up that answers on its own (not only a fallback)."""
+        registered = methods_registered().values()
+        return any(m.available(self) for m in registered if not m.fallback)
 
     @cached_property
     def methods(self) -> list[str]:
@@ -72,6 +74,8 @@ class TwoFactorState:
             return chosen
         if Method.TOTP in self.methods:
             return Method.TOTP.value
+        if self.phone is None:  # only methods beyond the built-in ones: the first
+            return self.methods[0]
         if Method.SMS in self._unreachable and Method.CALL not in self._unreachable:
             return Method.CALL.value
         return Method.SMS.value
