@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import DomainError, RateLimited
@@ -184,10 +183,4 @@ def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> N
                 "A sign-in code for this number is pending. Try again later.",
                 retry_after=max(1, login.expires_in),
             )
-    ended = list(live.values_list("pk", "provider", "provider_ref"))
-    if not ended:
-        return
-    Challenge.objects.filter(
-        pk__in=[pk for pk, _, _ in ended], status=Challenge.Status.PENDING
-    ).update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
-    provider_cancel([(provider, ref) for _, provider, ref in ended])
+    provider_cancel(live.replace_pending())

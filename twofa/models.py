@@ -60,23 +60,25 @@ class ChallengeQuerySet(models.QuerySet):
             expires_at__gt=timezone.now(),
         ).exclude(provider_ref="")
 
-    def replace_pending(self, *, user, purpose: str | None = None) -> list[tuple[str, str]]:
-        """End the user's pending challenges (of `purpose`, or all) as REPLACED.
+    def replace_pending(self) -> list[tuple[str, str]]:
+        """End the pending challenges of this queryset as REPLACED.
 
         Returns the (provider, reference) of each code they had sent, for the
-        caller to close at the providers. One UPDATE: a challenge a concurrent
-        check verifies first stays VERIFIED.
+        caller to close at the providers. The rows are locked while read and
+        ended, so a challenge a concurrent check verifies first stays VERIFIED
+        and is not named, and one ended here can no longer be verified.
         """
-        pending = self.filter(user=user, status=Challenge.Status.PENDING)
-        if purpose is not None:
-            pending = pending.filter(purpose=purpose)
-        sent = [
+        with transaction.atomic():
+            pending = self.filter(status=Challenge.Status.PENDING).select_for_update()
+            rows = list(pending.values_list("pk", "provider", "provider_ref", "channel"))
+            Challenge.objects.filter(pk__in=[pk for pk, *_ in rows]).update(
+                status=Challenge.Status.REPLACED, completed_at=timezone.now()
+            )
+        return [
             (provider, ref)
-            for provider, ref, channel in pending.values_list("provider", "provider_ref", "channel")
+            for _, provider, ref, channel in rows
             if channel in PHONE_METHODS and ref
         ]
-        pending.update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
-        return sent
 
 
 class Challenge(models.Model):

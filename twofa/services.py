@@ -128,7 +128,7 @@ def _challenge_create(
     """
     method = method_get(channel)
     record = {"user": user, "purpose": purpose, "number": number, "channel": method.key}
-    provider_cancel(Challenge.objects.replace_pending(user=user, purpose=purpose))
+    provider_cancel(Challenge.objects.filter(user=user, purpose=purpose).replace_pending())
     if not method.sends:
         return _challenge_record(**record, **local)
     try:
@@ -251,7 +251,7 @@ def challenges_end_pending(user: User) -> None:
     """End every pending challenge of a user (their sessions ended): a code sent
     before a password change or a reset can't finish a login afterwards. The
     providers' open verifications are closed once the change has committed."""
-    open_at_provider = Challenge.objects.replace_pending(user=user)
+    open_at_provider = Challenge.objects.filter(user=user).replace_pending()
     if open_at_provider:
         transaction.on_commit(lambda: provider_cancel(open_at_provider))
 
