@@ -1,6 +1,6 @@
 """The send path: one code to one phone, through the provider chain, within the limits.
 
-Kept apart from twofa.services because it has rules of its own that every
+Kept apart from the services (twofa.services) because it has rules of its own that every
 send obeys, whichever flow asks (login, resend, enrollment):
 
 - every provider attempt is counted against the send limits and audited
