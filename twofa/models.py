@@ -69,9 +69,13 @@ class ChallengeQuerySet(models.QuerySet):
         ended, so a challenge a concurrent check verifies first stays VERIFIED
         and is not named, and one ended here can no longer be verified.
         """
+        fields = ("pk", "provider", "provider_ref", "channel")
+        seen = list(self.filter(status=Challenge.Status.PENDING).values_list("pk", flat=True))
+        if not seen:  # the usual case: no lock, no transaction
+            return []
         with transaction.atomic():
-            pending = self.filter(status=Challenge.Status.PENDING).select_for_update()
-            rows = list(pending.values_list("pk", "provider", "provider_ref", "channel"))
+            pending = Challenge.objects.filter(pk__in=seen, status=Challenge.Status.PENDING)
+            rows = list(pending.select_for_update().values_list(*fields))
             Challenge.objects.filter(pk__in=[pk for pk, *_ in rows]).update(
                 status=Challenge.Status.REPLACED, completed_at=timezone.now()
             )

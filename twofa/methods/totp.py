@@ -32,7 +32,7 @@ class TotpMethod(SecondFactorMethod):
     amr = "otp"
 
     def available(self, state) -> bool:
-        return state.totp_device is not None
+        return state.has_totp_app
 
     def ensure_usable(self, challenge: Challenge) -> None:
         # A challenge that began with the app finds it gone in `verify` (CODE_EXPIRED).
