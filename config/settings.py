@@ -245,17 +245,13 @@ GRAPHENE = {
 
 # --- Two-factor authentication ---------------------------------------------------
 
-# Which provider sends and checks codes. Each name maps to one module in
-# twofa/providers/; adding a provider means adding a module and an entry here.
+# Which delivery provider sends and checks codes sent to phones (console, twilio,
+# vonage), or a comma-separated failover chain. twofa/conf.py maps each name to
+# its module in twofa/providers/ and holds every twofa default; a project adds a
+# provider with one module and an entry in TWOFA_PROVIDER_CLASSES (name -> class
+# path), and a second-factor method with one module in twofa/methods/ and an
+# entry in TWOFA_METHOD_CLASSES (key -> class path).
 TWOFA_PROVIDER = os.environ.get("TWOFA_PROVIDER", "console")
-TWOFA_PROVIDER_CLASSES = {
-    "console": "twofa.providers.console.ConsoleProvider",
-    "twilio": "twofa.providers.twilio.TwilioProvider",
-    "vonage": "twofa.providers.vonage.VonageProvider",
-    # Local verifiers beside the remote providers: nothing is sent.
-    "totp": "twofa.providers.totp.TotpVerifier",
-    "recovery": "twofa.providers.recovery.RecoveryCodeVerifier",
-}
 # Authenticator apps (django-otp's TOTPDevice): 30 s steps, 6 digits, one step
 # of tolerance either way; the name apps show next to the account.
 OTP_TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Pollstr")

@@ -11,11 +11,11 @@ reads the caller or the address itself.
 import enum
 
 import graphene
-from django.conf import settings
 
 from accounts.models import User
 from accounts.stages import login_stages_needed
 from core.http import client_ip
+from twofa.conf import twofa_settings
 
 
 class Access(enum.Enum):
@@ -43,7 +43,7 @@ def access_check(auth, access: Access) -> User | None:
     TwoFactorRequired otherwise (None for ANONYMOUS)."""
     if access is Access.ANONYMOUS:
         return None
-    step_up = settings.TWOFA_STEP_UP_MAX_AGE
+    step_up = twofa_settings.TWOFA_STEP_UP_MAX_AGE
     if access is Access.SECOND_FACTOR:
         return auth.require_second_factor()
     if access is Access.RECENT_SECOND_FACTOR:

@@ -7,14 +7,14 @@ because gunicorn runs no system checks.
 import phonenumbers
 from django.conf import settings
 from django.core import checks
-from django.utils.module_loading import import_string
 
+from twofa.conf import twofa_settings
 from twofa.phone import NUMBER_TYPE_NAMES
-from twofa.providers import provider_chain
+from twofa.providers import DeliveryProvider, provider_chain, provider_class
 
 
 def console_provider_errors() -> list[checks.CheckMessage]:
-    if settings.DEBUG or settings.TWOFA_ALLOW_CONSOLE_PROVIDER:
+    if settings.DEBUG or twofa_settings.TWOFA_ALLOW_CONSOLE_PROVIDER:
         return []
     if "console" not in provider_chain():
         return []
@@ -68,26 +68,36 @@ def check_client_address(app_configs, **kwargs):
     ]
 
 
+def _is_delivery(name: str) -> bool:
+    try:
+        provider = provider_class(name)
+    except (LookupError, ImportError):
+        return False
+    return isinstance(provider, type) and issubclass(provider, DeliveryProvider)
+
+
 @checks.register()
 def check_twofa_settings(app_configs, **kwargs):
     errors = []
     chain = provider_chain()
     if not chain:
         errors.append(checks.Error("TWOFA_PROVIDER is empty.", id="twofa.E002"))
+    delivery = sorted(n for n in twofa_settings.provider_classes if _is_delivery(n))
     for name in chain:
-        if name not in settings.TWOFA_PROVIDER_CLASSES:
+        if name not in delivery:
+            # An authenticator app or a recovery code sends nothing: it is a
+            # method (twofa.methods), and a chain naming it could send no code.
             errors.append(
                 checks.Error(
-                    f"TWOFA_PROVIDER names an unknown provider {name!r}.",
-                    hint="Known providers: " + ", ".join(sorted(settings.TWOFA_PROVIDER_CLASSES)),
+                    f"TWOFA_PROVIDER names {name!r}, which is not a delivery provider "
+                    "(one that sends a code to a phone).",
+                    hint="Delivery providers: " + ", ".join(delivery),
                     id="twofa.E002",
                 )
             )
-    for name in chain:
-        path = settings.TWOFA_PROVIDER_CLASSES.get(name)
-        if path is None:
             continue
-        missing = [s for s in import_string(path).required_settings if not getattr(settings, s, "")]
+        provider = provider_class(name)
+        missing = [s for s in provider.required_settings if not getattr(settings, s, "")]
         if missing:
             errors.append(
                 checks.Error(
@@ -97,7 +107,7 @@ def check_twofa_settings(app_configs, **kwargs):
                     id="twofa.E005",
                 )
             )
-    region = settings.TWOFA_DEFAULT_REGION
+    region = twofa_settings.TWOFA_DEFAULT_REGION
     if region and region not in phonenumbers.SUPPORTED_REGIONS:
         errors.append(
             checks.Error(
@@ -107,7 +117,7 @@ def check_twofa_settings(app_configs, **kwargs):
             )
         )
     unknown_regions = [
-        c for c in settings.TWOFA_ALLOWED_COUNTRIES if c not in phonenumbers.SUPPORTED_REGIONS
+        c for c in twofa_settings.TWOFA_ALLOWED_COUNTRIES if c not in phonenumbers.SUPPORTED_REGIONS
     ]
     if unknown_regions:
         errors.append(
@@ -119,7 +129,7 @@ def check_twofa_settings(app_configs, **kwargs):
                 id="twofa.E003",
             )
         )
-    for channel, types in settings.TWOFA_NUMBER_TYPES.items():
+    for channel, types in twofa_settings.TWOFA_NUMBER_TYPES.items():
         unknown_types = [t for t in types if t not in NUMBER_TYPE_NAMES]
         if unknown_types:
             errors.append(

@@ -1,6 +1,6 @@
 """The send path: one code to one phone, through the provider chain, within the limits.
 
-Kept apart from twofa.services because it has rules of its own that every
+Kept apart from the services (twofa.services) because it has rules of its own that every
 send obeys, whichever flow asks (login, resend, enrollment):
 
 - every provider attempt is counted against the send limits and audited
@@ -23,15 +23,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import DomainError, RateLimited
 from core.ratelimit import cache_fail_closed
 from twofa import limits
 from twofa.audit import audit_record
+from twofa.conf import twofa_settings
 from twofa.exceptions import ProviderUnavailable
 from twofa.models import AuditEvent, Challenge
 from twofa.phone import phone_send_allow
@@ -134,7 +133,7 @@ def provider_cancel(verifications) -> None:
 
 def _lock_seconds() -> int:
     # Long enough for the slowest send: a cancel and a start at every provider.
-    return 2 * settings.TWOFA_PROVIDER_TIMEOUT * max(1, len(provider_chain())) + 1
+    return 2 * twofa_settings.TWOFA_PROVIDER_TIMEOUT * max(1, len(provider_chain())) + 1
 
 
 def _lock_take(key: str, holder: str, seconds: int) -> bool:
@@ -184,10 +183,4 @@ def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> N
                 "A sign-in code for this number is pending. Try again later.",
                 retry_after=max(1, login.expires_in),
             )
-    ended = list(live.values_list("pk", "provider", "provider_ref"))
-    if not ended:
-        return
-    Challenge.objects.filter(
-        pk__in=[pk for pk, _, _ in ended], status=Challenge.Status.PENDING
-    ).update(status=Challenge.Status.REPLACED, completed_at=timezone.now())
-    provider_cancel([(provider, ref) for _, provider, ref in ended])
+    provider_cancel(live.replace_pending())

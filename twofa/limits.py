@@ -9,20 +9,20 @@
   with each one in a day (against spreading guesses over many challenges).
 
 The resend cooldown per challenge lives on the challenge row itself
-(Challenge.send_slot_claim), and the attempt limit per challenge too.
+(Challenge.claim_send_slot), and the attempt limit per challenge too.
 """
 
 import logging
 import math
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import User
 from core.exceptions import RateLimited
 from core.http import client_network
 from core.ratelimit import cache_fail_closed, rate_limit_hit
+from twofa.conf import twofa_settings
 from twofa.models import Challenge
 
 _DAY = 24 * 3600
@@ -31,36 +31,39 @@ logger = logging.getLogger("twofa")
 
 def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
     """Count one send (one provider attempt); RateLimited if any limit is exceeded."""
-    window = settings.TWOFA_SEND_LIMIT_WINDOW
+    window = twofa_settings.TWOFA_SEND_LIMIT_WINDOW
     # Only login codes go to a number its owner verified; every other send is
     # an enrollment, to a number the user has not (yet) proved they hold.
     budget = "login" if purpose == Challenge.Purpose.LOGIN else "enroll"
     rate_limit_hit(
         f"twofa.send.phone.{budget}",
         phone,
-        limit=settings.TWOFA_SEND_LIMIT_PER_PHONE,
+        limit=twofa_settings.TWOFA_SEND_LIMIT_PER_PHONE,
         period=window,
     )
     if budget == "enroll":
         rate_limit_hit(
             "twofa.send.user.enroll",
             str(user.pk),
-            limit=settings.TWOFA_ENROLL_SEND_LIMIT_PER_USER,
+            limit=twofa_settings.TWOFA_ENROLL_SEND_LIMIT_PER_USER,
             period=window,
         )
     rate_limit_hit(
-        "twofa.send.user", str(user.pk), limit=settings.TWOFA_SEND_LIMIT_PER_USER, period=window
+        "twofa.send.user",
+        str(user.pk),
+        limit=twofa_settings.TWOFA_SEND_LIMIT_PER_USER,
+        period=window,
     )
     rate_limit_hit(
         "twofa.send.ip",
         client_network(ip),
-        limit=settings.TWOFA_SEND_LIMIT_PER_IP,
+        limit=twofa_settings.TWOFA_SEND_LIMIT_PER_IP,
         period=window,
     )
     # Last, so that only sends every other limit let through spend the ceiling.
     try:
         rate_limit_hit(
-            "twofa.send.global", "all", limit=settings.TWOFA_SEND_LIMIT_GLOBAL, period=window
+            "twofa.send.global", "all", limit=twofa_settings.TWOFA_SEND_LIMIT_GLOBAL, period=window
         )
     except RateLimited as exc:
         # Once per window: a flood must not turn the alarm into log noise of its own.
@@ -70,7 +73,7 @@ def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
             logger.error(
                 "2FA send ceiling reached: TWOFA_SEND_LIMIT_GLOBAL=%s codes in %s s. No code is "
                 "sent by SMS or call for the next %s s.",
-                settings.TWOFA_SEND_LIMIT_GLOBAL,
+                twofa_settings.TWOFA_SEND_LIMIT_GLOBAL,
                 window,
                 exc.extensions["retryAfter"],
             )
@@ -83,13 +86,15 @@ def _keys(user: User) -> tuple[str, str]:
 
 def backoff_start(user: User) -> int:
     """A challenge of this user just died: start (or lengthen) the back-off. Returns seconds."""
-    if settings.TWOFA_BACKOFF_BASE <= 0:
+    if twofa_settings.TWOFA_BACKOFF_BASE <= 0:
         return 0
     count_key, until_key = _keys(user)
     with cache_fail_closed("twofa.backoff"):
         cache.add(count_key, 0, _DAY)
         dead = cache.incr(count_key)
-        seconds = min(settings.TWOFA_BACKOFF_BASE * 2 ** (dead - 1), settings.TWOFA_BACKOFF_MAX)
+        seconds = min(
+            twofa_settings.TWOFA_BACKOFF_BASE * 2 ** (dead - 1), twofa_settings.TWOFA_BACKOFF_MAX
+        )
         cache.set(until_key, time.time() + seconds, seconds)
     return seconds
 

@@ -1,10 +1,20 @@
+"""twofa's tables: phones, challenges (with their lifecycle rules), the audit trail, recovery codes.
+
+The challenge's lifecycle (replace, reserve and release an attempt, mark it
+verified or failed, claim a send slot) is kept on Challenge and its queryset,
+the way django-otp keeps throttling inside the device: each is one locked or
+conditional write whose race rule is tested on its own. That is why this
+module runs past 300 lines: the rules stay beside the row they guard.
+"""
+
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from twofa.exceptions import CodeExpired, TooManyAttempts
 from twofa.phone import phone_mask
 
 
@@ -51,6 +61,30 @@ class ChallengeQuerySet(models.QuerySet):
             expires_at__gt=timezone.now(),
         ).exclude(provider_ref="")
 
+    def replace_pending(self) -> list[tuple[str, str]]:
+        """End the pending challenges of this queryset as REPLACED.
+
+        Returns the (provider, reference) of each code they had sent, for the
+        caller to close at the providers. The rows are locked while read and
+        ended, so a challenge a concurrent check verifies first stays VERIFIED
+        and is not named, and one ended here can no longer be verified.
+        """
+        fields = ("pk", "provider", "provider_ref", "channel")
+        seen = list(self.filter(status=Challenge.Status.PENDING).values_list("pk", flat=True))
+        if not seen:  # the usual case: no lock, no transaction
+            return []
+        with transaction.atomic():
+            pending = Challenge.objects.filter(pk__in=seen, status=Challenge.Status.PENDING)
+            rows = list(pending.select_for_update().values_list(*fields))
+            Challenge.objects.filter(pk__in=[pk for pk, *_ in rows]).update(
+                status=Challenge.Status.REPLACED, completed_at=timezone.now()
+            )
+        return [
+            (provider, ref)
+            for _, provider, ref, channel in rows
+            if channel in PHONE_METHODS and ref
+        ]
+
 
 class Challenge(models.Model):
     """One code sent to a phone, waiting to be checked.
@@ -81,8 +115,15 @@ class Challenge(models.Model):
     # The method of the latest send: "sms"/"call" (a code went to phone_number),
     # or "totp" (nothing is sent: the code comes from the user's app).
     channel = models.CharField(max_length=8, choices=Method.choices, default=Method.SMS)
-    provider = models.CharField(max_length=32)
-    provider_ref = models.CharField(max_length=255)
+    # The delivery provider that sent the latest code and its reference to that
+    # verification; empty while no code went to the phone (an app or a
+    # recovery code needs no provider).
+    provider = models.CharField(max_length=32, blank=True)
+    provider_ref = models.CharField(max_length=255, blank=True)
+    # An authenticator-app setup: the unconfirmed device the code must come from.
+    totp_device = models.ForeignKey(
+        "otp_totp.TOTPDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,7 +149,68 @@ class Challenge(models.Model):
     def expires_in(self) -> int:
         return max(0, int((self.expires_at - timezone.now()).total_seconds()))
 
-    def send_slot_claim(self, *, cooldown: int) -> bool:
+    @property
+    def sent_to_phone(self) -> bool:
+        """Whether the latest send (if any) was a code to the phone (not an app challenge)."""
+        return self.channel in PHONE_METHODS
+
+    def ensure_live(self) -> None:
+        """TooManyAttempts for a failed challenge; CodeExpired for any other that is over."""
+        if self.status == self.Status.FAILED:
+            raise TooManyAttempts()
+        if self.status != self.Status.PENDING or self.is_expired:
+            raise CodeExpired()
+
+    def reserve_attempt(self, *, max_attempts: int) -> "Challenge":
+        """Count one attempt before a code is evaluated; returns the row as locked.
+
+        Under a row lock, committed at once (its own transaction), so however
+        many requests race at most `max_attempts` codes are ever evaluated, and
+        a caller that rolls back afterwards can't undo the count.
+        """
+        with transaction.atomic():
+            locked = Challenge.objects.select_for_update().select_related("user").get(pk=self.pk)
+            locked.ensure_live()
+            if locked.attempts >= max_attempts:
+                raise TooManyAttempts()
+            locked.attempts += 1
+            locked.save(update_fields=["attempts"])
+        return locked
+
+    def release_attempt(self) -> None:
+        """Give back a reserved attempt whose code was never evaluated (provider down)."""
+        Challenge.objects.filter(pk=self.pk, attempts__gt=0).update(attempts=F("attempts") - 1)
+
+    def mark_verified(self) -> bool:
+        """Move the challenge to VERIFIED; False if it was not pending with this send.
+
+        Of requests racing with right codes only one wins; a resend in between
+        changed provider_ref, so a code from the earlier send loses too.
+        """
+        won = Challenge.objects.filter(
+            pk=self.pk, status=self.Status.PENDING, provider_ref=self.provider_ref
+        ).update(status=self.Status.VERIFIED, completed_at=timezone.now())
+        if won:
+            self.status = self.Status.VERIFIED
+        return bool(won)
+
+    def mark_failed(self) -> bool:
+        """Move a pending challenge to FAILED (too many wrong codes); False if it was not."""
+        won = Challenge.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.FAILED, completed_at=timezone.now()
+        )
+        if won:
+            self.status = self.Status.FAILED
+        return bool(won)
+
+    def record_send(self, *, provider: str, ref: str, channel: str, number: str) -> bool:
+        """Store a new send's provider and reference; False if the challenge ended meanwhile."""
+        updated = Challenge.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            provider=provider, provider_ref=ref, channel=channel, phone_number=number
+        )
+        return bool(updated)
+
+    def claim_send_slot(self, *, cooldown: int) -> bool:
         """Claim the right to send a code for this challenge now.
 
         One conditional UPDATE, whatever the channel: of any number of

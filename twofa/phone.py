@@ -7,9 +7,9 @@ TWOFA_ALLOWED_COUNTRIES. It runs before any send is counted or made.
 """
 
 import phonenumbers
-from django.conf import settings
 from phonenumbers import PhoneNumberType
 
+from twofa.conf import twofa_settings
 from twofa.exceptions import InvalidPhone
 
 # phonenumbers' type names (MOBILE, FIXED_LINE, ...), as TWOFA_NUMBER_TYPES spells them.
@@ -25,7 +25,7 @@ def phone_normalise(raw: str) -> str:
     raw = (raw or "").strip()
     if len(raw) > 32:
         raise InvalidPhone()
-    region = settings.TWOFA_DEFAULT_REGION
+    region = twofa_settings.TWOFA_DEFAULT_REGION
     if not raw.startswith("+") and not region:
         raise InvalidPhone("Use international format: a leading + and the country code.")
     try:
@@ -53,14 +53,14 @@ def phone_send_allow(*, number: str, channel: str) -> None:
     """Refuse (InvalidPhone) to send a code to `number` (E.164) by `channel` ("sms"
     or "call") unless its country and its number type are allowed for that channel."""
     parsed = phonenumbers.parse(number, None)
-    countries = settings.TWOFA_ALLOWED_COUNTRIES
+    countries = twofa_settings.TWOFA_ALLOWED_COUNTRIES
     if countries and phonenumbers.region_code_for_number(parsed) not in countries:
         raise InvalidPhone("Codes can't be sent to numbers in this country.")
     kind = PhoneNumberType.to_string(phonenumbers.number_type(parsed))
-    if kind in settings.TWOFA_NUMBER_TYPES.get(channel, ()):
+    if kind in twofa_settings.TWOFA_NUMBER_TYPES.get(channel, ()):
         return
     other, other_name = _OTHER_CHANNEL[channel]
-    if kind in settings.TWOFA_NUMBER_TYPES.get(other, ()):
+    if kind in twofa_settings.TWOFA_NUMBER_TYPES.get(other, ()):
         raise InvalidPhone(f"This number can't receive a code this way: choose {other_name}.")
     raise InvalidPhone(
         "Codes can't be sent to this kind of number (premium-rate, shared-cost, toll-free and "

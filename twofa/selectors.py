@@ -1,10 +1,18 @@
+"""Reads of a user's second factors: what they have set up, what a login starts with.
+
+TwoFactorState asks the method registry (twofa.methods) which methods the user
+has, so a new method shows in me.twoFactor and in a login's choices by itself.
+"""
+
 from functools import cached_property
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Subquery
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from twofa.exceptions import InvalidPhone
+from twofa.methods import method_get, methods_registered
+from twofa.methods.totp import totp_device_for
 from twofa.models import Method, MethodPreference, PhoneNumber, RecoveryCode
 from twofa.phone import phone_send_allow
 
@@ -17,47 +25,77 @@ def phone_number_for(user: User) -> PhoneNumber | None:
         return None
 
 
-def totp_device_for(user: User) -> TOTPDevice | None:
-    """The user's confirmed authenticator app, or None."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
-
-
-def recovery_codes_remaining(user: User) -> int:
-    return RecoveryCode.objects.filter(user=user, used_at=None).count()
-
-
 class TwoFactorState:
-    """A user's second factors, each read from the database at most once."""
+    """A user's second factors, read from the database in one query when first asked."""
 
     def __init__(self, user: User):
         self.user = user
 
     @cached_property
+    def _facts(self) -> dict:
+        """The phone, whether an app is confirmed, the unused recovery codes and the
+        preference, in one round trip: the password step of every login reads them."""
+        unused = RecoveryCode.objects.filter(user=OuterRef("pk"), used_at=None)
+        return (
+            User.objects.filter(pk=self.user.pk)
+            .annotate(
+                has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+                recovery_left=Subquery(
+                    unused.values("user").annotate(n=Count("pk")).values("n")[:1]
+                ),
+                preferred=Subquery(
+                    MethodPreference.objects.filter(user=OuterRef("pk")).values("method")[:1]
+                ),
+            )
+            .values(
+                "phone_number__pk",
+                "phone_number__number",
+                "phone_number__verified_at",
+                "has_app",
+                "recovery_left",
+                "preferred",
+            )
+            .get()
+        )
+
+    @cached_property
     def phone(self) -> PhoneNumber | None:
-        return phone_number_for(self.user)
+        facts = self._facts
+        if facts["phone_number__pk"] is None:
+            return None
+        return PhoneNumber(
+            pk=facts["phone_number__pk"],
+            user=self.user,
+            number=facts["phone_number__number"],
+            verified_at=facts["phone_number__verified_at"],
+        )
+
+    @property
+    def has_totp_app(self) -> bool:
+        return self._facts["has_app"]
 
     @cached_property
     def totp_device(self) -> TOTPDevice | None:
-        return totp_device_for(self.user)
+        """The confirmed app itself (one more query, only for whoever needs the device)."""
+        return totp_device_for(self.user) if self.has_totp_app else None
 
-    @cached_property
+    @property
     def recovery_codes_remaining(self) -> int:
-        return recovery_codes_remaining(self.user)
+        return self._facts["recovery_left"] or 0
 
     @property
     def enabled(self) -> bool:
-        return self.phone is not None or self.totp_device is not None
+        """Whether any method is set up that answers on its own (not only a fallback)."""
+        registered = methods_registered().values()
+        return any(m.available(self) for m in registered if not m.fallback)
 
     @cached_property
     def methods(self) -> list[str]:
         """The second factors the user can sign in with, in a stable order."""
-        methods = []
-        if self.phone is not None:
-            methods += [Method.SMS.value, Method.CALL.value]
-        if self.totp_device is not None:
-            methods.append(Method.TOTP.value)
-        if methods and self.recovery_codes_remaining:
-            methods.append(Method.RECOVERY_CODE.value)
+        registered = methods_registered().values()
+        methods = [m.key for m in registered if not m.fallback and m.available(self)]
+        if methods:  # a fallback (recovery codes) only beside another method
+            methods += [m.key for m in registered if m.fallback and m.available(self)]
         return methods
 
     @cached_property
@@ -67,13 +105,14 @@ class TwoFactorState:
         takes calls but no SMS, such as a landline); None without 2FA."""
         if not self.methods:
             return None
-        chosen = (
-            MethodPreference.objects.filter(user=self.user).values_list("method", flat=True).first()
-        )
-        if chosen in self.methods and chosen not in (Method.RECOVERY_CODE, *self._unreachable):
+        chosen = self._facts["preferred"]
+        preferable = chosen in self.methods and not method_get(chosen).fallback
+        if preferable and chosen not in self._unreachable:
             return chosen
         if Method.TOTP in self.methods:
             return Method.TOTP.value
+        if self.phone is None:  # only methods beyond the built-in ones: the first
+            return self.methods[0]
         if Method.SMS in self._unreachable and Method.CALL not in self._unreachable:
             return Method.CALL.value
         return Method.SMS.value

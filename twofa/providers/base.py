@@ -1,9 +1,12 @@
-"""The interface every code provider implements.
+"""The interface every delivery provider implements.
 
-A provider sends a code to a phone and later checks a code against what it
-sent. It keeps its own state: `start` returns a reference (an id at a remote
-service, or for local providers whatever they need to check the code later),
+A delivery provider sends a code to a phone and later checks a code against
+what it sent. It keeps its own state: `start` returns a reference (an id at a
+remote service, or whatever a local stand-in needs to check the code later),
 which the caller stores with the challenge and hands back to `check`.
+
+Only providers that send belong here: an authenticator app or a recovery code
+is a second-factor method (twofa.methods) that sends nothing.
 
 Providers raise twofa.exceptions (InvalidPhone, CodeExpired, TooManyAttempts,
 ProviderUnavailable, core.exceptions.RateLimited), never their SDK's own
@@ -14,7 +17,7 @@ whose purpose is to show codes during development.
 from abc import ABC, abstractmethod
 
 
-class Provider(ABC):
+class DeliveryProvider(ABC):
     name: str
     # Settings that must be non-empty for this provider (checked by twofa.E005).
     required_settings: tuple[str, ...] = ()
@@ -36,14 +39,3 @@ class Provider(ABC):
 
     def cancel(self, *, ref: str) -> None:  # noqa: B027 - most providers have nothing to close
         """Close an open verification that will not be checked (best effort)."""
-
-
-class LocalVerifier(Provider):
-    """A verifier beside the remote providers: it checks codes it never sent.
-
-    Authenticator apps (TOTP) and recovery codes: the user already holds the
-    code, so there is nothing to start; `ref` names what to check against.
-    """
-
-    def start(self, *, to: str, channel: str, purpose: str) -> str:
-        raise TypeError(f"The {self.name} verifier sends nothing.")

@@ -9,12 +9,12 @@ import json
 import logging
 import secrets
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from twofa.conf import twofa_settings
 from twofa.phone import phone_mask
-from twofa.providers.base import Provider
+from twofa.providers.base import DeliveryProvider
 
 logger = logging.getLogger("twofa")
 
@@ -25,14 +25,14 @@ def _digest(nonce: str, code: str) -> str:
     return salted_hmac(f"twofa.providers.console.{nonce}", code, algorithm="sha256").hexdigest()
 
 
-class ConsoleProvider(Provider):
+class ConsoleProvider(DeliveryProvider):
     name = "console"
 
     def start(self, *, to: str, channel: str, purpose: str) -> str:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         nonce = secrets.token_hex(8)
         logger.info("code for %s: %s", phone_mask(to), code)
-        if settings.TWOFA_CONSOLE_OUTBOX:
+        if twofa_settings.TWOFA_CONSOLE_OUTBOX:
             message = {
                 "to": to,
                 "code": code,
@@ -40,7 +40,7 @@ class ConsoleProvider(Provider):
                 "purpose": purpose,
                 "sent_at": timezone.now().isoformat(),
             }
-            with open(settings.TWOFA_CONSOLE_OUTBOX, "a", encoding="utf-8") as outbox:
+            with open(twofa_settings.TWOFA_CONSOLE_OUTBOX, "a", encoding="utf-8") as outbox:
                 outbox.write(json.dumps(message) + "\n")
         return f"{nonce}${_digest(nonce, code)}"
 

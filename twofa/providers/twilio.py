@@ -17,15 +17,15 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from django.conf import settings
 from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from core.exceptions import RateLimited
+from twofa.conf import twofa_settings
 from twofa.exceptions import CodeExpired, InvalidPhone, ProviderUnavailable, TooManyAttempts
-from twofa.providers.base import Provider
+from twofa.providers.base import DeliveryProvider
 
 logger = logging.getLogger("twofa")
 
@@ -55,18 +55,22 @@ class BaseUrlHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-class TwilioProvider(Provider):
+class TwilioProvider(DeliveryProvider):
     name = "twilio"
     required_settings = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_VERIFY_SERVICE_SID")
 
     def __init__(self):
         http_client = BaseUrlHttpClient(
-            settings.TWILIO_API_BASE_URL, timeout=settings.TWOFA_PROVIDER_TIMEOUT, max_retries=0
+            twofa_settings.TWILIO_API_BASE_URL,
+            timeout=twofa_settings.TWOFA_PROVIDER_TIMEOUT,
+            max_retries=0,
         )
         client = Client(
-            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client
+            twofa_settings.TWILIO_ACCOUNT_SID,
+            twofa_settings.TWILIO_AUTH_TOKEN,
+            http_client=http_client,
         )
-        self._service = client.verify.v2.services(settings.TWILIO_VERIFY_SERVICE_SID)
+        self._service = client.verify.v2.services(twofa_settings.TWILIO_VERIFY_SERVICE_SID)
 
     def start(self, *, to: str, channel: str, purpose: str) -> str:
         with _translated("start"):

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import requests
-from django.conf import settings
 from pydantic import ValidationError
 from requests.adapters import HTTPAdapter
 from vonage_http_client import Auth, HttpClient, HttpClientOptions
@@ -25,8 +24,9 @@ from vonage_utils.errors import VonageError
 from vonage_verify import SmsChannel, Verify, VerifyRequest, VoiceChannel
 
 from core.exceptions import RateLimited
+from twofa.conf import twofa_settings
 from twofa.exceptions import CodeExpired, InvalidPhone, ProviderUnavailable, TooManyAttempts
-from twofa.providers.base import Provider
+from twofa.providers.base import DeliveryProvider
 
 logger = logging.getLogger("twofa")
 
@@ -43,22 +43,25 @@ class _PlainHttpAdapter(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
-class VonageProvider(Provider):
+class VonageProvider(DeliveryProvider):
     name = "vonage"
     required_settings = ("VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_BRAND")
 
     def __init__(self):
-        configured = settings.VONAGE_API_HOST
+        configured = twofa_settings.VONAGE_API_HOST
         parts = urlsplit(configured if "://" in configured else f"https://{configured}")
         options = HttpClientOptions(
             api_host=parts.netloc,
-            timeout=settings.TWOFA_PROVIDER_TIMEOUT,
+            timeout=twofa_settings.TWOFA_PROVIDER_TIMEOUT,
             max_retries=0,
             # The client re-sends after a dropped connection up to pool_maxsize times.
             pool_maxsize=1,
         )
         http_client = HttpClient(
-            Auth(api_key=settings.VONAGE_API_KEY, api_secret=settings.VONAGE_API_SECRET), options
+            Auth(
+                api_key=twofa_settings.VONAGE_API_KEY, api_secret=twofa_settings.VONAGE_API_SECRET
+            ),
+            options,
         )
         if parts.scheme == "http":
             http_client._session.mount(f"https://{parts.netloc}", _PlainHttpAdapter(max_retries=0))
@@ -67,11 +70,11 @@ class VonageProvider(Provider):
     def start(self, *, to: str, channel: str, purpose: str) -> str:
         with _translated("start"):
             request = VerifyRequest(
-                brand=settings.VONAGE_BRAND,
+                brand=twofa_settings.VONAGE_BRAND,
                 workflow=[CHANNELS[channel](to=to.removeprefix("+"))],
                 code_length=CODE_LENGTH,
                 # Vonage keeps the request open this long: as long as our challenge lives.
-                channel_timeout=min(max(settings.TWOFA_CHALLENGE_TTL, 15), 900),
+                channel_timeout=min(max(twofa_settings.TWOFA_CHALLENGE_TTL, 15), 900),
             )
             return self._verify.start_verification(request).request_id
 

@@ -1,0 +1,48 @@
+"""The 2FA use cases, one module each; the names other apps call are gathered here.
+
+- challenges: a challenge from start to answer (shared by every use case);
+- login: the second step of a login (start, check, resend);
+- phone: enrolling a phone; app: authenticator apps; recovery: recovery codes;
+- preferences: the preferred method, and turning 2FA off.
+
+Nothing here knows an SDK or a method's internals: codes go out through the
+delivery seam (twofa.providers via twofa.delivery) and are answered through
+the methods seam (twofa.methods).
+"""
+
+from twofa.services.app import TotpSetup, totp_confirm, totp_remove, totp_setup
+from twofa.services.challenges import (
+    CodeNotSentReason,
+    IssuedChallenge,
+    Verified,
+    challenges_end_pending,
+)
+from twofa.services.login import (
+    challenge_resend,
+    login_challenge_check,
+    login_challenge_start,
+    login_challenge_verify,
+)
+from twofa.services.phone import enrollment_confirm, enrollment_start
+from twofa.services.preferences import preferred_method_set, twofa_disable
+from twofa.services.recovery import recovery_codes_generate
+
+__all__ = [
+    "CodeNotSentReason",
+    "IssuedChallenge",
+    "TotpSetup",
+    "Verified",
+    "challenge_resend",
+    "challenges_end_pending",
+    "enrollment_confirm",
+    "enrollment_start",
+    "login_challenge_check",
+    "login_challenge_start",
+    "login_challenge_verify",
+    "preferred_method_set",
+    "recovery_codes_generate",
+    "totp_confirm",
+    "totp_remove",
+    "totp_setup",
+    "twofa_disable",
+]
