@@ -87,7 +87,7 @@ def test_a_registered_method_alone_turns_2fa_on_and_answers_a_login(pin_user, ou
     started = password_step()
 
     assert started.tokens is None
-    issued = started.challenge
+    issued = started.pending.detail.issued
     assert issued.methods == ("pin",) and issued.code_sent is None
     assert outbox.messages() == []  # the method sends nothing
     with pytest.raises(InvalidCode):
@@ -102,7 +102,7 @@ def test_a_registered_method_is_offered_beside_the_phone_and_can_be_preferred(
     assert TwoFactorState(user_2fa).methods == ["sms", "call", "pin"]
     MethodPreference.objects.create(user=user_2fa, method="pin")
 
-    issued = password_step().challenge
+    issued = password_step().pending.detail.issued
 
     assert issued.challenge.channel == "pin" and outbox.messages() == []
     with pytest.raises(BadUserInput):  # nothing went to the phone for this challenge
