@@ -1,7 +1,8 @@
 """accounts' GraphQL: the user type, sign-up, the password login, tokens and
 the password change. Thin: the services do the work, schema.mutations says who
-may call what. The user's twoFactor field and tokenAuth's 2FA fields are typed
-by name (twofa.schema's types), so this module imports nothing of twofa."""
+may call what. The user's twoFactor field, tokenAuth's 2FA fields and its
+outcome are typed by name (twofa.schema's types), so this module imports
+nothing of twofa."""
 
 import graphene
 from graphene.types.generic import GenericScalar
