@@ -16,7 +16,7 @@ PORT ?= 8000
 # Development settings for `make run` only; production sets its own environment.
 RUN_ENV := DEBUG=1 SECRET_KEY=development-only-insecure-key-for-make-run
 
-.PHONY: run serve bench test lint format venv vendor clients node-deps schema migrate seed clean
+.PHONY: run serve bench test lint format venv vendor clients codegen node-deps schema migrate seed clean
 
 # Browser assets (GraphiQL, React) come from the npm registry at setup time,
 # pinned by web/package-lock.json, and are served by this server: no CDN.
@@ -44,7 +44,7 @@ $(VENDOR_STAMP): web/package.json web/package-lock.json
 	cp $(VENDOR_FILES) $(VENDOR)/
 	touch $@
 
-# The client tests' packages (Apollo Client, playwright-core), pinned by
+# The client tests' packages (Apollo Client, playwright-core, graphql-codegen, TypeScript), pinned by
 # tests/clients/package-lock.json. Without npm, those tests are skipped.
 CLIENTS_STAMP := tests/clients/node_modules/.installed
 
@@ -53,6 +53,12 @@ clients: $(CLIENTS_STAMP)
 $(CLIENTS_STAMP): tests/clients/package.json tests/clients/package-lock.json
 	npm ci --prefix tests/clients --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
+
+# TypeScript types for the README's operations (tests/clients/codegen.yml), from
+# schema.graphql, then `tsc --strict` over a client using them (tests/clients/typed/).
+codegen: $(CLIENTS_STAMP)
+	cd tests/clients && node_modules/.bin/graphql-codegen --config codegen.yml
+	cd tests/clients && node_modules/.bin/tsc -p tsconfig.json --strict
 
 # Node and npm are optional for the Python suite: install what the client and
 # browser tests need when npm is here, and say so when it is not.

@@ -1,7 +1,8 @@
 """accounts' GraphQL: the user type, sign-up, the password login, tokens and
 the password change. Thin: the services do the work, schema.mutations says who
-may call what. The user's twoFactor field and tokenAuth's 2FA fields are typed
-by name (twofa.schema's types), so this module imports nothing of twofa."""
+may call what. The user's twoFactor field, tokenAuth's 2FA fields and its
+outcome are typed by name (twofa.schema's types), so this module imports
+nothing of twofa."""
 
 import graphene
 from graphene.types.generic import GenericScalar
@@ -44,14 +45,77 @@ class UserType(graphene.ObjectType):
         return UserFacet(user)
 
 
-class AuthTokensPayload(graphene.ObjectType):
+class TokenClaims(graphene.ObjectType):
+    class Meta:
+        description = "The access token's claims, typed: no need to decode the JWT."
+
+    username = graphene.String(required=True, description="The user the token is for.")
+    exp = graphene.Int(required=True, description="When the access token expires (Unix time).")
+    iat = graphene.Int(required=True, description="When the access token was issued (Unix time).")
+    amr = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description=(
+            'How the user signed in (RFC 8176): "pwd", plus "sms", "tel", "otp" or "rec" '
+            "once a second factor was checked."
+        ),
+    )
+    auth_time = graphene.Int(
+        description="When the second factor was checked (Unix time); null without one."
+    )
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> "TokenClaims":
+        return cls(
+            username=payload["username"],
+            exp=payload["exp"],
+            iat=payload["origIat"],
+            amr=payload["amr"],
+            auth_time=payload.get("auth_time"),
+        )
+
+
+PAYLOAD_DEPRECATION = "Untyped: read `claims`."
+
+
+class ClaimsField:
+    """`claims` for every answer that carries a token pair, read from its `payload`."""
+
+    claims = graphene.Field(
+        TokenClaims, required=True, description="The access token's claims, typed."
+    )
+
+    @staticmethod
+    def resolve_claims(answer, info):
+        return TokenClaims.from_payload(answer.payload)
+
+
+class AuthTokensPayload(ClaimsField, graphene.ObjectType):
+    class Meta:
+        description = "A new token pair: after the second step of a login, or a refresh."
+
     token = graphene.String(
         required=True, description="Access token (JWT) for 'Authorization: Bearer'."
     )
     refresh_token = graphene.String(required=True, description="Opaque token for `refreshToken`.")
-    payload = GenericScalar(required=True, description="The access token's claims, decoded.")
+    payload = GenericScalar(
+        required=True,
+        description="The access token's claims, decoded.",
+        deprecation_reason=PAYLOAD_DEPRECATION,
+    )
+    refresh_expires_at = graphene.Int(
+        required=True,
+        description=(
+            "When the refresh token expires, as a Unix time: the login's end, which "
+            "refreshing doesn't move."
+        ),
+    )
     refresh_expires_in = graphene.Int(
-        required=True, description="When the refresh token expires, as a Unix time."
+        required=True,
+        description="When the refresh token expires, as a Unix time (not seconds).",
+        deprecation_reason=(
+            "Holds a Unix time, not seconds, despite its name: read `refreshExpiresAt`."
+        ),
     )
 
     @classmethod
@@ -63,6 +127,14 @@ class AuthTokensPayload(graphene.ObjectType):
             refresh_expires_in=pair.refresh_expires_in,
         )
 
+    @staticmethod
+    def resolve_refresh_expires_at(answer, info):
+        return answer.refresh_expires_in
+
+
+# The flat fields of tokenAuth's answer, kept for the clients that read them.
+FLAT_DEPRECATION = "Read `outcome`, which says which of its two shapes this is."
+
 
 class TokenAuthPayload(graphene.ObjectType):
     class Meta:
@@ -71,41 +143,66 @@ class TokenAuthPayload(graphene.ObjectType):
             "or a challenge for the second step."
         )
 
+    outcome = graphene.Field(
+        "twofa.schema.TokenAuthOutcome",
+        required=True,
+        description=(
+            "AuthTokensPayload for a user without 2FA; LoginChallenge when `verifyToken` "
+            "must follow. Narrow on `__typename`."
+        ),
+    )
     two_factor_required = graphene.Boolean(
         required=True,
         description="True when a second factor is needed: `verifyToken` must follow.",
+        deprecation_reason=FLAT_DEPRECATION,
     )
-    token = graphene.String(description="Access token; null when 2FA is required.")
-    refresh_token = graphene.String(description="Refresh token; null when 2FA is required.")
-    payload = GenericScalar(description="The access token's claims; null when 2FA is required.")
+    token = graphene.String(
+        description="Access token; null when 2FA is required.", deprecation_reason=FLAT_DEPRECATION
+    )
+    refresh_token = graphene.String(
+        description="Refresh token; null when 2FA is required.", deprecation_reason=FLAT_DEPRECATION
+    )
+    payload = GenericScalar(
+        description="The access token's claims; null when 2FA is required.",
+        deprecation_reason=FLAT_DEPRECATION,
+    )
     refresh_expires_in = graphene.Int(
-        description="Refresh token expiry (Unix time); null when 2FA is required."
+        description="Refresh token expiry (Unix time); null when 2FA is required.",
+        deprecation_reason=FLAT_DEPRECATION,
     )
     challenge = graphene.String(
-        description="Opaque, single-use handle for `verifyToken` and `resendCode`."
+        description="Opaque, single-use handle for `verifyToken` and `resendCode`.",
+        deprecation_reason=FLAT_DEPRECATION,
     )
     channel = graphene.Field(
         "twofa.schema.ChannelEnum",
         description="How the code was (or would have been) sent; null for the app.",
+        deprecation_reason=FLAT_DEPRECATION,
     )
-    phone_number = graphene.String(description="The masked number the code went to.")
+    phone_number = graphene.String(
+        description="The masked number the code went to.", deprecation_reason=FLAT_DEPRECATION
+    )
     code_sent = graphene.Boolean(
         description=(
             "True when a code went to the phone; false when none could be sent (see "
             "`codeNotSentReason`: answer with another of `methods`, or `resendCode` "
             "later); null for the app."
-        )
+        ),
+        deprecation_reason=FLAT_DEPRECATION,
     )
     code_not_sent_reason = graphene.Field(
         "twofa.schema.CodeNotSentReasonEnum",
         description="Why no code was sent; null when one was, or for the app.",
+        deprecation_reason=FLAT_DEPRECATION,
     )
     retry_after = graphene.Int(
-        description="Seconds before `resendCode` can send, when a limit stopped the code."
+        description="Seconds before `resendCode` can send, when a limit stopped the code.",
+        deprecation_reason=FLAT_DEPRECATION,
     )
     method = graphene.Field(
         "twofa.schema.TwoFactorMethodEnum",
         description="The method the challenge started with (the user's preferred one).",
+        deprecation_reason=FLAT_DEPRECATION,
     )
     methods = graphene.List(
         graphene.NonNull("twofa.schema.TwoFactorMethodEnum"),
@@ -113,9 +210,14 @@ class TokenAuthPayload(graphene.ObjectType):
             "The methods that can answer this challenge now (see verifyToken's `method`); "
             "SMS and CALL only once a code went to the phone."
         ),
+        deprecation_reason=FLAT_DEPRECATION,
     )
-    expires_in = graphene.Int(description="Seconds until the challenge expires.")
-    message = graphene.String(description="A sentence to show the user.")
+    expires_in = graphene.Int(
+        description="Seconds until the challenge expires.", deprecation_reason=FLAT_DEPRECATION
+    )
+    message = graphene.String(
+        description="A sentence to show the user.", deprecation_reason=FLAT_DEPRECATION
+    )
 
 
 class RegisterPayload(graphene.ObjectType):
@@ -126,7 +228,7 @@ class RevokeTokenPayload(graphene.ObjectType):
     revoked = graphene.Boolean(required=True, description="True once the refresh token is revoked.")
 
 
-class TokensPayload(graphene.ObjectType):
+class TokensPayload(ClaimsField, graphene.ObjectType):
     """The user and a new token pair: the one answer of every change that issues
     tokens. Subclasses keep their own type names and say what the user now is."""
 
@@ -136,7 +238,11 @@ class TokensPayload(graphene.ObjectType):
     user = graphene.Field(UserType, required=True, description="The user.")
     token = graphene.String(required=True, description="A new 2FA-verified access token.")
     refresh_token = graphene.String(required=True, description="A new refresh token.")
-    payload = GenericScalar(required=True, description="The access token's claims, decoded.")
+    payload = GenericScalar(
+        required=True,
+        description="The access token's claims, decoded.",
+        deprecation_reason=PAYLOAD_DEPRECATION,
+    )
 
     @classmethod
     def answer(cls, user: User, *, pair: TokenPair | None = None, claims: Claims | None = None):
@@ -160,7 +266,11 @@ class SessionTokensPayload(TokensPayload):
         required=True,
         description="A new access token for this session: every earlier token stopped working.",
     )
-    payload = GenericScalar(required=True, description="The new access token's claims, decoded.")
+    payload = GenericScalar(
+        required=True,
+        description="The new access token's claims, decoded.",
+        deprecation_reason=PAYLOAD_DEPRECATION,
+    )
 
 
 class Register(BaseMutation):
@@ -209,10 +319,13 @@ class TokenAuth(BaseMutation):
     def perform(cls, info, *, user, ip, username, password):
         result = services.login_start(info.context, username=username, password=password)
         if result.pending is not None:
-            # The login stage (twofa's challenge) says what the client is told.
-            return TokenAuthPayload(two_factor_required=True, **result.pending.answer)
+            # The login stage (twofa's challenge) says what the client is told;
+            # twofa's TokenAuthOutcome shows it as a LoginChallenge.
+            answer = result.pending.answer
+            return TokenAuthPayload(two_factor_required=True, outcome=answer, **answer)
         pair = result.tokens
         return TokenAuthPayload(
+            outcome=AuthTokensPayload.from_pair(pair),
             two_factor_required=False,
             token=pair.token,
             refresh_token=pair.refresh_token,

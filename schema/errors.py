@@ -9,6 +9,7 @@ and shown to the client without its text.
 import logging
 from enum import StrEnum
 
+import graphene
 from django.conf import settings
 from graphql import GraphQLError
 
@@ -50,6 +51,43 @@ class ErrorCode(StrEnum):
     # Automatic persisted queries (Apollo's protocol; the link retries with the query).
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+# One line per code for the schema's ErrorCode enum (codegen turns it into a
+# union type with these as doc comments); the README's Errors table says more.
+_ERROR_CODE_DESCRIPTIONS = {
+    ErrorCode.UNAUTHENTICATED: "No token where one is needed, or a bad or expired token.",
+    ErrorCode.INVALID_CREDENTIALS: "Wrong username or password.",
+    ErrorCode.TWO_FACTOR_REQUIRED: "The token lacks a second factor, or a recent enough one.",
+    ErrorCode.INVALID_CODE: "A wrong code; `attemptsLeft` says how many tries remain.",
+    ErrorCode.CODE_EXPIRED: "An unknown, used, replaced or expired challenge.",
+    ErrorCode.TOO_MANY_ATTEMPTS: "The challenge had too many wrong codes: start again.",
+    ErrorCode.RATE_LIMITED: "A limit was reached; `retryAfter` says when to try again.",
+    ErrorCode.INVALID_PHONE: "A phone number that is invalid or gets no codes.",
+    ErrorCode.INVALID_REFRESH_TOKEN: "An unknown, expired, used or revoked refresh token.",
+    ErrorCode.BAD_USER_INPUT: "An unacceptable argument or variable; maybe `fields`.",
+    ErrorCode.NOT_FOUND: "An unknown id.",
+    ErrorCode.PROVIDER_UNAVAILABLE: "The SMS/voice provider could not be reached.",
+    ErrorCode.BAD_REQUEST: "The HTTP request is not a GraphQL request we run.",
+    ErrorCode.GRAPHQL_PARSE_FAILED: "The document can't be parsed.",
+    ErrorCode.GRAPHQL_VALIDATION_FAILED: "The document doesn't match the schema.",
+    ErrorCode.QUERY_TOO_COMPLEX: "The document is over a size or complexity limit.",
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND: "An unknown persisted-query hash: send the query.",
+    ErrorCode.INTERNAL_SERVER_ERROR: "Anything unexpected (logged on the server).",
+}
+
+
+def _error_code_description(code: ErrorCode | None) -> str:
+    if code is None:
+        return (
+            "Every value `errors[].extensions.code` can take. No field returns it: it is "
+            "in the schema so that clients' codegen gives them the codes as a type."
+        )
+    return _ERROR_CODE_DESCRIPTIONS[code]
+
+
+# Added to the schema as a type of its own (schema.schema), not used by a field.
+ErrorCodeEnum = graphene.Enum.from_enum(ErrorCode, description=_error_code_description)
 
 
 DOMAIN_ERROR_CODES: dict[type[DomainError], ErrorCode] = {

@@ -5,6 +5,7 @@ import graphene
 import accounts.schema
 import polls.schema
 import twofa.schema
+from schema.errors import ErrorCodeEnum
 
 
 class Query(accounts.schema.Query, polls.schema.Query, graphene.ObjectType):
@@ -17,4 +18,6 @@ class Mutation(
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+# ErrorCode is listed by hand: no field returns it, and a schema holds only the
+# types it can reach unless told.
+schema = graphene.Schema(query=Query, mutation=Mutation, types=[ErrorCodeEnum])

@@ -28,6 +28,9 @@ def test_schema_graphql_is_up_to_date(tmp_path):
         "password": "String!",
         "username": "String!",
     }
+    outcome = token_auth.type.fields["outcome"]
+    assert str(outcome.type) == "TokenAuthOutcome!"
+    assert [t.name for t in outcome.type.of_type.types] == ["AuthTokensPayload", "LoginChallenge"]
 
 
 def test_every_argument_has_a_description():

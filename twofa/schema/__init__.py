@@ -12,6 +12,8 @@ from twofa.schema.phone import RegisterPhone, VerifyPhone
 from twofa.schema.types import (
     ChannelEnum,
     CodeNotSentReasonEnum,
+    LoginChallenge,
+    TokenAuthOutcome,
     TwoFactorMethodEnum,
     TwoFactorStatus,
 )
@@ -19,7 +21,9 @@ from twofa.schema.types import (
 __all__ = [
     "ChannelEnum",
     "CodeNotSentReasonEnum",
+    "LoginChallenge",
     "Mutation",
+    "TokenAuthOutcome",
     "TwoFactorMethodEnum",
     "TwoFactorStatus",
 ]

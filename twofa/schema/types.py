@@ -1,8 +1,9 @@
-"""twofa's GraphQL types: the enums, the user's 2FA status, and how an enum
-argument becomes the value twofa stores."""
+"""twofa's GraphQL types: the enums, the user's 2FA status, tokenAuth's two
+outcomes, and how an enum argument becomes the value twofa stores."""
 
 import graphene
 
+from accounts.schema import AuthTokensPayload
 from twofa import services
 from twofa.models import Channel, Method
 from twofa.phone import phone_mask
@@ -108,3 +109,61 @@ class TwoFactorStatus(graphene.ObjectType):
     @staticmethod
     def resolve_recovery_codes_remaining(facet, info):
         return TwoFactorStatus._state(facet).recovery_codes_remaining
+
+
+class LoginChallenge(graphene.ObjectType):
+    class Meta:
+        description = (
+            "tokenAuth's answer when a second factor is needed: answer it with `verifyToken`."
+        )
+
+    challenge = graphene.String(
+        required=True, description="Opaque, single-use handle for `verifyToken` and `resendCode`."
+    )
+    method = graphene.Field(
+        TwoFactorMethodEnum,
+        required=True,
+        description="The method the challenge started with (the user's preferred one).",
+    )
+    methods = graphene.List(
+        graphene.NonNull(TwoFactorMethodEnum),
+        required=True,
+        description=(
+            "The methods that can answer this challenge now (see verifyToken's `method`); "
+            "SMS and CALL only once a code went to the phone."
+        ),
+    )
+    channel = graphene.Field(
+        ChannelEnum, description="How the code was (or would have been) sent; null for the app."
+    )
+    phone_number = graphene.String(description="The masked number the code went to.")
+    code_sent = graphene.Boolean(
+        description=(
+            "True when a code went to the phone; false when none could be sent (see "
+            "`codeNotSentReason`: answer with another of `methods`, or `resendCode` "
+            "later); null for the app."
+        )
+    )
+    code_not_sent_reason = graphene.Field(
+        CodeNotSentReasonEnum,
+        description="Why no code was sent; null when one was, or for the app.",
+    )
+    retry_after = graphene.Int(
+        description="Seconds before `resendCode` can send, when a limit stopped the code."
+    )
+    expires_in = graphene.Int(required=True, description="Seconds until the challenge expires.")
+    message = graphene.String(required=True, description="A sentence to show the user.")
+
+
+class TokenAuthOutcome(graphene.Union):
+    class Meta:
+        description = "What a right password gets: tokens, or a challenge for the second factor."
+        types = (AuthTokensPayload, LoginChallenge)
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        # accounts hands over its token answer, or the login stage's answer (a
+        # dict: twofa.stages) without knowing it is ours.
+        if isinstance(instance, AuthTokensPayload):
+            return AuthTokensPayload
+        return LoginChallenge
