@@ -34,6 +34,10 @@ class PollType(graphene.ObjectType):
     )
 
     @staticmethod
+    def resolve_total_votes(poll, info):
+        return poll.vote_count
+
+    @staticmethod
     def resolve_choices(poll, info):
         return poll.choices.all()
 
