@@ -46,6 +46,7 @@ def in_child(mode: str, database_url: str, quick: bool) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
         "BENCH_FREE_HASH": "1",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
     }
     args = [sys.executable, "-m", "bench.stack", mode] + (["--quick"] if quick else [])
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
