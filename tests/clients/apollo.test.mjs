@@ -339,19 +339,25 @@ test("polls page by page: relayStylePagination merges keyset pages in order", as
   assert.equal(first.pageInfo.hasNextPage, true);
   assert.equal(first.edges[0].node.question, "Which second factor do you trust most?");
 
-  let after = first.pageInfo.endCursor;
-  for (;;) {
-    const page = (await paged.query({ query: PAGE, variables: { first: 2, after } })).data.pollsConnection;
-    if (!page.pageInfo.hasNextPage) break;
-    after = page.pageInfo.endCursor;
+  // fetchMore, as an Apollo app pages; the field policy merges each page into the cache.
+  const watched = paged.watchQuery({ query: PAGE, variables: { first: 2 } });
+  const subscription = watched.subscribe(() => {});
+  let pageInfo = first.pageInfo;
+  for (let pages = 1; pageInfo.hasNextPage; pages++) {
+    assert.ok(pages < 10, "paging ends");
+    const more = await watched.fetchMore({ variables: { after: pageInfo.endCursor } });
+    pageInfo = more.data.pollsConnection.pageInfo;
   }
+  subscription.unsubscribe();
   const merged = paged.readQuery({ query: PAGE, variables: { first: 2 } }).pollsConnection;
   const ids = merged.edges.map((edge) => edge.node.id);
   assert.equal(ids.length, first.totalCount);
   assert.equal(new Set(ids).size, ids.length, "no poll twice");
   assert.equal(merged.pageInfo.hasNextPage, false);
 
-  const refused = await rejection(paged.query({ query: PAGE, variables: { first: 2, after: "not-a-cursor" } }));
+  const refused = await rejection(
+    paged.query({ query: PAGE, variables: { first: 2, after: "not-a-cursor" }, fetchPolicy: "network-only" }),
+  );
   assert.ok(CombinedGraphQLErrors.is(refused));
   assert.equal(refused.errors[0].extensions.code, "BAD_USER_INPUT");
 });
