@@ -22,6 +22,7 @@ from polls.models import Poll
 from polls.selectors import POLL_ORDER, polls_with_counts
 
 _PK_MAX = 2**63 - 1
+_CURSOR_MAX_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,12 @@ def cursor_encode(poll: Poll) -> str:
 
 
 def cursor_decode(cursor: str) -> tuple[datetime, int]:
+    if len(cursor) > _CURSOR_MAX_LENGTH:  # ours are under 80 characters
+        raise BadUserInput("The cursor is not one this API gave out.")
     try:
         at, pk = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
         published_at = datetime.fromisoformat(at)
-    except (ValueError, TypeError, UnicodeError, binascii.Error):
+    except (ValueError, TypeError, UnicodeError, RecursionError, binascii.Error):
         raise BadUserInput("The cursor is not one this API gave out.") from None
     if published_at.tzinfo is None or type(pk) is not int or not 0 < pk <= _PK_MAX:
         raise BadUserInput("The cursor is not one this API gave out.")

@@ -5,6 +5,7 @@ nor skips an item; ids are the plain ids `vote` takes; a bad cursor or page
 size is BAD_USER_INPUT. The order is explicit in the SQL, not left to luck.
 """
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -133,7 +134,17 @@ def test_a_page_of_nothing_or_less_is_refused(gql, db, first):
 
 @pytest.mark.parametrize(
     "cursor",
-    ["", "nonsense", "eyJ4IjoxfQ==", "WyIyMDI2LTAxLTAxIiwgMV0=", "W251bGwsIG51bGxd", "%%%"],
+    [
+        "",
+        "nonsense",
+        "eyJ4IjoxfQ==",
+        "WyIyMDI2LTAxLTAxIiwgMV0=",
+        "W251bGwsIG51bGxd",
+        "%%%",
+        "ŵ",
+        base64.urlsafe_b64encode(b"[" * 150).decode(),
+        base64.urlsafe_b64encode(b"[" * 100_000).decode(),
+    ],
 )
 def test_a_bad_cursor_is_bad_user_input(gql, db, cursor):
     polls_create(1)
