@@ -74,9 +74,16 @@ node-deps:
 schema: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py graphql_schema --out schema.graphql
 
-# Benchmarks (a harness, not a test): writes docs/benchmarks.md. Row 3 needs
-# PostgreSQL and Redis on 127.0.0.1 (BENCH_PG_ADMIN_URL, BENCH_REDIS_URL).
-bench: $(STAMP) vendor
+# Benchmarks (a harness, not a test): writes docs/benchmarks.md. Rows 3, 6 and 7
+# need PostgreSQL and Redis on 127.0.0.1 (BENCH_PG_ADMIN_URL, BENCH_PG_DB,
+# BENCH_REDIS_URL). The DRF peer's packages are bench-only (bench/requirements.txt).
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) bench/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench: $(BENCH_STAMP) vendor
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 migrate: $(STAMP)

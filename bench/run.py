@@ -12,6 +12,13 @@ that ratios hold on a noisy machine:
    provider's code): the password hash vs everything else.
 5. Validating the worst documents refused and accepted by the limits
    (bench/documents.py).
+6. A page of 20 polls at 10k and 1M votes, and 7. /graphql side by side with
+   a DRF + simplejwt peer under gunicorn (bench/stack.py, on the PostgreSQL
+   data sets of bench/dataset.py; the 1M one is built once, never in --quick).
+
+PostgreSQL: BENCH_PG_ADMIN_URL (host, port, an existing database to connect
+to), BENCH_PG_DB (the prefix of the bench's own databases, default
+pollstr_bench); Redis: BENCH_REDIS_URL.
 
 Targets that are missed are reported as missed, with the figure. Nothing here
 is a test: throughput is never asserted (tests/ asserts query counts).
@@ -38,10 +45,12 @@ from pathlib import Path
 
 from bench.documents import report_lines as documents_report_lines
 from bench.documents import row_documents
+from bench.stack import report_lines as stack_report_lines
+from bench.stack import rows_run as stack_rows_run
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/test")
-PG_BENCH_DB = "pollstr_bench"
+PG_BENCH_DB = os.environ.get("BENCH_PG_DB", "pollstr_bench")
 REDIS_BENCH_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PASSWORD = "bench-pass-phrase-0123"
 PHONE = "+14155552671"
@@ -284,7 +293,7 @@ def _served(env: dict, port: int):
             if time.monotonic() > deadline:
                 raise RuntimeError("make serve did not come up")
             time.sleep(0.3)
-        yield
+        yield process
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -430,6 +439,8 @@ def report(
     vote: dict,
     login: dict,
     documents: list[dict],
+    pages: list[dict],
+    peer: dict,
     quick: bool,
 ) -> str:
     lines = [
@@ -514,6 +525,7 @@ def report(
         f"({login['rest_ms']:.1f} ms).",
         "",
         *documents_report_lines(documents, _verdict),
+        *stack_report_lines(pages, peer, _verdict),
     ]
     return "\n".join(lines)
 
@@ -551,15 +563,19 @@ def main() -> int:
         documents = row_documents(repeats=3 if args.quick else 21)
         print("row 3: vote under load on PostgreSQL ...", flush=True)
         vote = vote_row_in_child(args.quick)
+        print("rows 6 and 7: a page at 10k/1M votes, side by side with DRF ...", flush=True)
+        pages, peer = stack_rows_run(args.quick)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    text = report(machine, me, polls, vote, login, documents, args.quick)
+    text = report(machine, me, polls, vote, login, documents, pages, peer, args.quick)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text)
     print(text)
     print(f"written to {args.out}")
     if "skipped" not in vote and not vote["no_vote_lost_or_doubled"]:
         return 1  # a correctness failure, not a speed figure
+    if "skipped" not in peer and not peer["counts_match"]:
+        return 1
     return 0
 
 

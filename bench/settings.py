@@ -1,5 +1,6 @@
-"""Settings for the benchmark harness (bench/run.py): production settings plus a
-comparison view (bench/urls.py) and no limits in the way of repeated logins."""
+"""Settings for the benchmark harness (bench/run.py): production settings plus the
+comparison views (bench/urls.py: a plain view, the DRF + simplejwt peer) and no
+limits in the way of repeated logins."""
 
 import os
 
@@ -22,6 +23,18 @@ for name in (
 from config.settings import *  # noqa: E402, F403
 
 ROOT_URLCONF = "bench.urls"
+# Rows 6 and 7 compare everything but the password hash: both stacks' logins
+# then check an MD5 hash, which costs nothing.
+if os.environ.get("BENCH_FREE_HASH") == "1":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+# The peer (bench/peer/): DRF as its documentation sets it up, simplejwt's
+# tokens (signed with the same key) for authentication.
+INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework"]  # noqa: F405
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+}
 # Per-request INFO logs (codes sent, votes) would measure the terminal.
 LOGGING["loggers"].update(  # noqa: F405
     {name: {"level": "WARNING"} for name in ("twofa", "twofa.audit", "accounts", "polls")}

@@ -232,6 +232,13 @@ GRAPHQL_MAX_VARIABLE_DEPTH = env_int("GRAPHQL_MAX_VARIABLE_DEPTH", 10)
 # the longest document that is kept (characters).
 GRAPHQL_DOCUMENT_CACHE_SIZE = env_int("GRAPHQL_DOCUMENT_CACHE_SIZE", 500)
 GRAPHQL_DOCUMENT_CACHE_MAX_LENGTH = env_int("GRAPHQL_DOCUMENT_CACHE_MAX_LENGTH", 5_000)
+# The most memory (bytes, estimated per entry) the cache holds per process: a
+# stranger's distinct heavy documents evict each other within it.
+GRAPHQL_DOCUMENT_CACHE_BYTES = env_int("GRAPHQL_DOCUMENT_CACHE_BYTES", 8 * 1024 * 1024)
+# Polls a page of `pollsConnection` holds when the client doesn't say, and the
+# most it may ask for (BAD_USER_INPUT beyond it).
+POLLS_PAGE_SIZE = env_int("POLLS_PAGE_SIZE", 20)
+POLLS_PAGE_SIZE_MAX = env_int("POLLS_PAGE_SIZE_MAX", 100)
 # Largest request body Django reads (413 beyond it).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 256 * 1024)
 

@@ -1,6 +1,6 @@
 import graphene
 
-from polls import selectors, services
+from polls import pages, selectors, services
 
 
 class ChoiceType(graphene.ObjectType):
@@ -34,6 +34,10 @@ class PollType(graphene.ObjectType):
     )
 
     @staticmethod
+    def resolve_total_votes(poll, info):
+        return poll.vote_count
+
+    @staticmethod
     def resolve_choices(poll, info):
         return poll.choices.all()
 
@@ -43,6 +47,65 @@ class PollType(graphene.ObjectType):
         if not votes:
             return None
         return next(c for c in poll.choices.all() if c.pk == votes[0].choice_id)
+
+
+class PageInfo(graphene.ObjectType):
+    class Meta:
+        description = "Where a page of a connection sits (Relay's cursor connections)."
+
+    has_next_page = graphene.Boolean(
+        required=True, description="Whether more items follow; ask again with `after: endCursor`."
+    )
+    has_previous_page = graphene.Boolean(
+        required=True,
+        description="Always false: pages go forward only (the Relay spec allows this).",
+    )
+    start_cursor = graphene.String(description="The first edge's cursor; null on an empty page.")
+    end_cursor = graphene.String(description="The last edge's cursor; null on an empty page.")
+
+
+class PollEdge(graphene.ObjectType):
+    class Meta:
+        description = "One poll of a page, with its place in the order."
+
+    cursor = graphene.String(required=True, description="Pass as `after` to read on from here.")
+    node = graphene.Field(PollType, required=True, description="The poll.")
+
+    @staticmethod
+    def resolve_cursor(poll, info):
+        return pages.cursor_encode(poll)
+
+    @staticmethod
+    def resolve_node(poll, info):
+        return poll
+
+
+class PollConnection(graphene.ObjectType):
+    class Meta:
+        description = "A page of polls, newest first (ties by id)."
+
+    edges = graphene.List(
+        graphene.NonNull(PollEdge), required=True, description="The polls of this page."
+    )
+    page_info = graphene.Field(PageInfo, required=True, description="Where this page sits.")
+    total_count = graphene.Int(required=True, description="How many polls there are in all.")
+
+    @staticmethod
+    def resolve_edges(page, info):
+        return page.polls
+
+    @staticmethod
+    def resolve_page_info(page, info):
+        return PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=False,
+            start_cursor=pages.cursor_encode(page.polls[0]) if page.polls else None,
+            end_cursor=pages.cursor_encode(page.polls[-1]) if page.polls else None,
+        )
+
+    @staticmethod
+    def resolve_total_count(page, info):
+        return pages.polls_count()
 
 
 class VotePayload(graphene.ObjectType):
@@ -70,7 +133,19 @@ class Vote(graphene.Mutation):
 
 class Query(graphene.ObjectType):
     polls = graphene.List(
-        graphene.NonNull(PollType), required=True, description="All polls, newest first."
+        graphene.NonNull(PollType),
+        required=True,
+        description="All polls, newest first.",
+        deprecation_reason="Unbounded: read `pollsConnection` page by page.",
+    )
+    polls_connection = graphene.Field(
+        PollConnection,
+        required=True,
+        first=graphene.Int(
+            description="How many polls (default POLLS_PAGE_SIZE, at most POLLS_PAGE_SIZE_MAX)."
+        ),
+        after=graphene.String(description="Read on after this cursor (`pageInfo.endCursor`)."),
+        description="Polls page by page, newest first (ties by id), with cursors.",
     )
     poll = graphene.Field(
         PollType,
@@ -81,6 +156,10 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_polls(root, info):
         return selectors.polls_with_counts(user=info.context.auth.optional_user)
+
+    @staticmethod
+    def resolve_polls_connection(root, info, first=None, after=None):
+        return pages.polls_page(first=first, after=after, user=info.context.auth.optional_user)
 
     @staticmethod
     def resolve_poll(root, info, id):

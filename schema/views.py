@@ -10,28 +10,19 @@ graphene-django's view is kept for GraphiQL; the request path is ours so that:
 
 A request travels: the HTTP rules and its parameters (schema/request.py), a
 persisted query looked up (schema/persisted_queries.py), the document parsed
-and validated (cached, below), then run (schema/execution.py); every refusal
-on the way is a RequestError, answered by schema/responses.py.
+and validated (cached: schema/document_cache.py), then run
+(schema/execution.py); every refusal on the way is a RequestError, answered
+by schema/responses.py.
 """
 
-from functools import lru_cache
-
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.db import transaction
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView as GrapheneView
-from graphql import (
-    DocumentNode,
-    GraphQLError,
-    NoSchemaIntrospectionCustomRule,
-    parse,
-    specified_rules,
-    validate,
-)
 
 from accounts.auth import RequestAuth
-from schema.errors import ErrorCode, RequestError, error_format
+from schema.document_cache import document_prepare
+from schema.errors import RequestError
 from schema.execution import operation_execute
 from schema.persisted_queries import persisted_query_resolve, persisted_query_store
 from schema.request import (
@@ -41,7 +32,6 @@ from schema.request import (
     request_parse,
 )
 from schema.responses import graphql_response, request_error_response
-from schema.validation import QueryTooComplex, StorableTextRule, document_limits_check
 from web.views import graphiql_render
 
 
@@ -88,70 +78,3 @@ class GraphQLView(GrapheneView):
             and self.request_wants_html(request)
             and "raw" not in request.GET
         )
-
-
-# --- Parsed and validated documents, cached -------------------------------------
-# Apollo-style clients send the same few documents over and over; parsing and
-# validating one costs about as much as running it. The outcome (a valid
-# document, or the error body) is kept in a bounded LRU per process, keyed by
-# the document text, the schema and whether introspection is allowed. Documents
-# longer than GRAPHQL_DOCUMENT_CACHE_MAX_LENGTH are not kept, which bounds the
-# memory the cache can hold (a flood of distinct documents only evicts).
-
-
-Prepared = tuple[DocumentNode | None, dict | None]
-
-
-def _document_prepare(schema, query: str, introspection: bool) -> Prepared:
-    """Parse and validate: (document, None), or (None, the error body to answer)."""
-    try:
-        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
-    except GraphQLError as exc:
-        # graphql-core aborts a document with too many tokens with a syntax error.
-        too_many = "Parsing aborted" in exc.message
-        code = ErrorCode.QUERY_TOO_COMPLEX if too_many else ErrorCode.GRAPHQL_PARSE_FAILED
-        return None, {"errors": [error_format(exc, code=code)]}
-    # The limits first, on their own: linear in the document, and a document
-    # over one never meets the standard rules (overlapping fields is quadratic).
-    errors = document_limits_check(document, introspection=introspection)
-    if not errors:
-        rules = [*specified_rules, StorableTextRule]
-        if not introspection:
-            rules.append(NoSchemaIntrospectionCustomRule)
-        # "Did you mean ...?" names fields, arguments and types: with introspection
-        # off, a word list would rebuild the schema from the suggestions.
-        errors = validate(schema, document, rules, hide_suggestions=not introspection)
-    if errors:
-        return None, {"errors": [_validation_error_format(e) for e in errors]}
-    return document, None
-
-
-def _document_cache_build():
-    return lru_cache(maxsize=settings.GRAPHQL_DOCUMENT_CACHE_SIZE)(_document_prepare)
-
-
-_document_cached = _document_cache_build()
-
-
-def document_prepare(schema, query: str) -> Prepared:
-    introspection = settings.GRAPHIQL_ENABLED
-    if settings.GRAPHQL_DOCUMENT_CACHE_SIZE and len(query) <= (
-        settings.GRAPHQL_DOCUMENT_CACHE_MAX_LENGTH
-    ):
-        return _document_cached(schema, query, introspection)
-    return _document_prepare(schema, query, introspection)
-
-
-def _document_cache_reset(*, setting, **kwargs):
-    global _document_cached
-    if setting.startswith("GRAPHQL_") or setting == "GRAPHIQL_ENABLED":
-        _document_cached = _document_cache_build()
-
-
-setting_changed.connect(_document_cache_reset)
-
-
-def _validation_error_format(error: GraphQLError) -> dict:
-    if isinstance(error, QueryTooComplex):
-        return error_format(error, code=ErrorCode.QUERY_TOO_COMPLEX)
-    return error_format(error, code=ErrorCode.GRAPHQL_VALIDATION_FAILED)

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET
 
 from twofa.providers import provider_chain
 
-GRAPHIQL_DEFAULT_QUERY = """# Welcome to Pollstr's GraphiQL. Polls are public:
+GRAPHIQL_DEFAULT_QUERY = """# Welcome to Pollstr's GraphiQL. Polls are public, newest first,
+# a page at a time (pass pageInfo.endCursor as `after` for the next page):
 {
-  polls {
-    question
-    totalVotes
-    choices { id text votes }
+  pollsConnection(first: 5) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { question totalVotes choices { id text votes } } }
   }
 }
 

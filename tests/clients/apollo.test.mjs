@@ -24,6 +24,7 @@ import {
   gql,
 } from "@apollo/client";
 import { ErrorLink } from "@apollo/client/link/error";
+import { relayStylePagination } from "@apollo/client/utilities";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 import { from, switchMap } from "rxjs";
 
@@ -315,4 +316,48 @@ test("an authenticator-app login: setupTotp, confirmTotp, then tokenAuth sends n
     await client.mutate({ mutation: VERIFY_TOKEN, variables: { challenge: started.challenge, code: totp(setup.secret, 1) } })
   ).data.verifyToken;
   assert.deepEqual(verified.payload.amr, ["pwd", "otp"]);
+});
+
+test("polls page by page: relayStylePagination merges keyset pages in order", async () => {
+  const paged = new ApolloClient({
+    link: new HttpLink({ uri: GRAPHQL_URL }),
+    cache: new InMemoryCache({
+      typePolicies: { Query: { fields: { pollsConnection: relayStylePagination() } } },
+    }),
+  });
+  const PAGE = gql`
+    query Page($first: Int, $after: String) {
+      pollsConnection(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { cursor node { id question } }
+      }
+    }
+  `;
+  const first = (await paged.query({ query: PAGE, variables: { first: 2 } })).data.pollsConnection;
+  assert.equal(first.edges.length, 2);
+  assert.equal(first.pageInfo.hasNextPage, true);
+  assert.equal(first.edges[0].node.question, "Which second factor do you trust most?");
+
+  // fetchMore, as an Apollo app pages; the field policy merges each page into the cache.
+  const watched = paged.watchQuery({ query: PAGE, variables: { first: 2 } });
+  const subscription = watched.subscribe(() => {});
+  let pageInfo = first.pageInfo;
+  for (let pages = 1; pageInfo.hasNextPage; pages++) {
+    assert.ok(pages < 10, "paging ends");
+    const more = await watched.fetchMore({ variables: { after: pageInfo.endCursor } });
+    pageInfo = more.data.pollsConnection.pageInfo;
+  }
+  subscription.unsubscribe();
+  const merged = paged.readQuery({ query: PAGE, variables: { first: 2 } }).pollsConnection;
+  const ids = merged.edges.map((edge) => edge.node.id);
+  assert.equal(ids.length, first.totalCount);
+  assert.equal(new Set(ids).size, ids.length, "no poll twice");
+  assert.equal(merged.pageInfo.hasNextPage, false);
+
+  const refused = await rejection(
+    paged.query({ query: PAGE, variables: { first: 2, after: "not-a-cursor" }, fetchPolicy: "network-only" }),
+  );
+  assert.ok(CombinedGraphQLErrors.is(refused));
+  assert.equal(refused.errors[0].extensions.code, "BAD_USER_INPUT");
 });

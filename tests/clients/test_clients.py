@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from polls.models import Vote
+from polls.models import Poll, Vote
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,6 +67,10 @@ def _run_node(test_file: str, env: dict, timeout: int = 120) -> subprocess.Compl
 @pytest.fixture
 def demo_data(db):
     call_command("seed_demo", verbosity=0)
+    # Older polls behind the demo poll, so the client has pages to walk.
+    newest = Poll.objects.order_by("-published_at").first().published_at
+    for n in range(1, 5):
+        Poll.objects.create(question=f"Older poll {n}", published_at=newest - timedelta(days=n))
 
 
 def test_apollo_client_flow(live_server, outbox, demo_data, settings):
@@ -86,7 +90,7 @@ def test_apollo_client_flow(live_server, outbox, demo_data, settings):
     )
 
     assert result.returncode == 0, f"the Apollo Client test failed:\n{result.stdout[-6000:]}"
-    assert "ℹ pass 4" in result.stdout and "ℹ fail 0" in result.stdout
+    assert "ℹ pass 5" in result.stdout and "ℹ fail 0" in result.stdout
     # The server's side: the client's user enrolled and has exactly one vote.
     user = User.objects.get(username__startswith="apollo_")
     assert user.phone_number.number == "+14155552671"

@@ -118,6 +118,28 @@ def test_one_user_voting_on_two_choices_at_once_has_one_vote(live_server):
     assert all(a["data"]["vote"]["poll"]["totalVotes"] == 1 for a in answers)
 
 
+def test_votes_moving_both_ways_at_once_keep_the_stored_counts(live_server):
+    """Each move updates two choices' counts: racing moves in opposite
+    directions must neither deadlock nor lose a count."""
+    poll = Poll.objects.create(question="Left or right?")
+    left, right = (Choice.objects.create(poll=poll, text=t) for t in ("Left", "Right"))
+    calls = []
+    for i in range(20):
+        user, token = verified_user(f"mover{i}")
+        start, goal = (left, right) if i % 2 else (right, left)
+        Vote.objects.create(user=user, poll=poll, choice=start)
+        calls += [(VOTE, {"c": str(goal.pk)}, token), (VOTE, {"c": str(start.pk)}, token)]
+
+    answers = race(live_server.url, calls)
+
+    assert all("errors" not in a for a in answers), [a for a in answers if "errors" in a][:3]
+    poll.refresh_from_db()
+    assert poll.vote_count == 20
+    for choice in (left, right):
+        choice.refresh_from_db()
+        assert choice.vote_count == Vote.objects.filter(choice=choice).count()
+
+
 def test_racing_logins_with_one_app_code_get_one_token(live_server):
     import base64
 

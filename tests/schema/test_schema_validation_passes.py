@@ -5,7 +5,7 @@ overlapping-fields check, is quadratic) looks at it."""
 import pytest
 from graphql import get_introspection_query, specified_rules
 
-from schema import views
+from schema import document_cache
 
 LIMITS = {
     "fields": "{ " + "me { id } " * 495 + "}",
@@ -24,14 +24,14 @@ LIMITS = {
 def validations(monkeypatch):
     """The rules of every validation pass the view runs (the real validation still runs)."""
     passes = []
-    real = views.validate
+    real = document_cache.validate
 
     def recording(schema, document, rules, **kwargs):
         passes.append(list(rules))
         return real(schema, document, rules, **kwargs)
 
-    monkeypatch.setattr(views, "validate", recording)
-    views._document_cached.cache_clear()
+    monkeypatch.setattr(document_cache, "validate", recording)
+    document_cache.document_cache_clear()
     return passes
 
 

@@ -244,13 +244,17 @@ $("#signout").addEventListener("click", () => {
 const POLL_FIELDS = "id question totalVotes myVote { id } choices { id text votes }";
 
 async function loadPoll() {
-  const data = await gql(`query Polls { me { username } polls { ${POLL_FIELDS} } }`);
+  // The newest poll only: one item of the paginated connection, not every poll.
+  const data = await gql(
+    `query Polls { me { username } pollsConnection(first: 1) { edges { node { ${POLL_FIELDS} } } } }`
+  );
   $("#whoami").textContent = `Signed in as ${data.me.username}, with a second factor.`;
-  if (!data.polls.length) {
+  const edges = data.pollsConnection.edges;
+  if (!edges.length) {
     $("#poll").textContent = "There is no poll yet (run `manage.py seed_demo`).";
     return;
   }
-  renderPoll(data.polls[0]);
+  renderPoll(edges[0].node);
 }
 
 function renderPoll(poll) {
