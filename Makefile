@@ -44,7 +44,7 @@ $(VENDOR_STAMP): web/package.json web/package-lock.json
 	cp $(VENDOR_FILES) $(VENDOR)/
 	touch $@
 
-# The client tests' packages (Apollo Client, playwright-core), pinned by
+# The client tests' packages (Apollo Client, graphql-request, playwright-core), pinned by
 # tests/clients/package-lock.json. Without npm, those tests are skipped.
 CLIENTS_STAMP := tests/clients/node_modules/.installed
 
