@@ -64,7 +64,9 @@ class GraphQLView(GrapheneView):
                 return graphiql_render(request)
             if media_type is None:
                 raise RequestError(
-                    f"Accept {MediaType.GRAPHQL_RESPONSE_JSON} or {MediaType.JSON}.", status=406
+                    f"This endpoint answers {MediaType.GRAPHQL_RESPONSE_JSON} or "
+                    f"{MediaType.JSON}: accept one of them.",
+                    status=406,
                 )
             params = request_parse(request)
             query, apq_hash = persisted_query_resolve(request, params.data, params.query)

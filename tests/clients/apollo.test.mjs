@@ -359,6 +359,7 @@ const ERROR_CLASSES = [
   ["limit: aliases", () => probe.query({ query: ALIASES }), "QUERY_TOO_COMPLEX"],
   ["limit: tokens", () => probe.query({ query: gql(["{ polls { " + "id ".repeat(1200) + "} }"]) }), "QUERY_TOO_COMPLEX"],
   ["limit: length", () => probe.query({ query: gql([`{ poll(id: "${"9".repeat(21_000)}") { id } }`]) }), "QUERY_TOO_COMPLEX"],
+  ["limit: one field asked too often", () => probe.query({ query: gql(["{ polls { " + "id ".repeat(11) + "} }"]) }), "QUERY_TOO_COMPLEX"],
   ["limit: one password per operation", () => probe.mutate({ mutation: TWO_PASSWORDS }), "QUERY_TOO_COMPLEX"],
   ["limit: variable depth", () => probe.query({ query: POLL_BY_ID, variables: { id: JSON.parse("[".repeat(12) + "1" + "]".repeat(12)) } }), "BAD_USER_INPUT"],
   ["bad request: body too large", () => probe.query({ query: POLL_BY_ID, variables: { id: "9".repeat(300_000) } }), "BAD_REQUEST"],
