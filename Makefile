@@ -44,8 +44,9 @@ $(VENDOR_STAMP): web/package.json web/package-lock.json
 	cp $(VENDOR_FILES) $(VENDOR)/
 	touch $@
 
-# The client tests' packages (Apollo Client, playwright-core, graphql-codegen, TypeScript), pinned by
-# tests/clients/package-lock.json. Without npm, those tests are skipped.
+# The client tests' packages (Apollo Client, graphql-request, playwright-core,
+# graphql-codegen, TypeScript), pinned by tests/clients/package-lock.json.
+# Without npm, those tests are skipped.
 CLIENTS_STAMP := tests/clients/node_modules/.installed
 
 clients: $(CLIENTS_STAMP)

@@ -399,7 +399,23 @@ warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarn
 # e.g. "https://app.example.com,http://localhost:5173". Empty: same origin only.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
 CORS_URLS_REGEX = r"^/graphql$"
-CORS_PREFLIGHT_MAX_AGE = 3600
+# Request headers a browser may send cross-origin (replaces the list: keep
+# content-type and authorization). The defaults add Apollo Client's
+# client-awareness headers and the W3C and Sentry tracing headers, which the
+# browser would otherwise block at the preflight.
+CORS_ALLOW_HEADERS = [
+    name.lower()
+    for name in env_list(
+        "CORS_ALLOW_HEADERS",
+        "accept,authorization,content-type,user-agent,x-requested-with,"
+        "apollographql-client-name,apollographql-client-version,"
+        "traceparent,tracestate,baggage,sentry-trace",
+    )
+]
+# What /graphql answers: advertising more (DELETE, PUT, PATCH) only earns a 405.
+CORS_ALLOW_METHODS = ["GET", "OPTIONS", "POST"]
+# Seconds a browser may reuse a preflight (browsers cap it: Chromium at 7200).
+CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 3600)
 # The Content-Security-Policy of the pages this server renders (GraphiQL, the
 # demo page): everything from this origin, nothing inline, nothing from a CDN.
 # GraphiQL's stylesheet embeds its fonts as data: URLs, hence font-src.

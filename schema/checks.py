@@ -60,3 +60,27 @@ def check_graphql_settings(app_configs, **kwargs):
         if getattr(settings, name) < 0:
             errors.append(checks.Error(f"{name} must be 0 (no limit) or more.", id="schema.E003"))
     return errors
+
+
+# Without these, no browser on another origin can send a JSON body or a Bearer token.
+CORS_REQUIRED_HEADERS = ("content-type", "authorization")
+
+
+@checks.register(checks.Tags.security)
+def check_cors_headers(app_configs, **kwargs):
+    """CORS_ALLOW_HEADERS replaces the whole list: one set without the basics locks SPAs out."""
+    if not settings.CORS_ALLOWED_ORIGINS:
+        return []
+    allowed = {name.lower() for name in settings.CORS_ALLOW_HEADERS}
+    missing = [name for name in CORS_REQUIRED_HEADERS if name not in allowed]
+    if not missing:
+        return []
+    return [
+        checks.Warning(
+            f"CORS_ALLOW_HEADERS leaves out {', '.join(missing)}: browsers on "
+            "CORS_ALLOWED_ORIGINS can't send a JSON body or a Bearer token to /graphql.",
+            hint="CORS_ALLOW_HEADERS replaces the default list: include content-type and "
+            "authorization (and the defaults your clients send).",
+            id="schema.W002",
+        )
+    ]

@@ -161,6 +161,11 @@ class RequestError(Exception):
         self.code = code
 
 
+class GraphQLRequestError(RequestError):
+    """A well-formed HTTP request whose document or variables GraphQL refuses
+    (nothing ran): its status depends on the media type (schema/negotiation.py)."""
+
+
 def request_error_format(code: ErrorCode, message: str) -> dict:
     """An error about the HTTP request itself, before any GraphQL ran."""
     return {"message": message, "extensions": {"code": str(code)}}

@@ -1,6 +1,7 @@
-"""Running a prepared document, and the body and status its outcome answers
-with: 400 when nothing ran (a bad variable or operation name), else 200 with
-`data` and each field's error carrying its `extensions.code`."""
+"""Running a prepared document: the body its outcome answers with, and whether
+execution started (`data` and each field's error with its `extensions.code`), or
+not (a bad variable or operation name: errors only). The status follows from
+that and the media type (schema/negotiation.py)."""
 
 from django.conf import settings
 from graphql import DocumentNode, GraphQLSchema, execute
@@ -16,7 +17,7 @@ def operation_execute(
     variables: dict | None,
     operation_name: str | None,
     middleware,
-) -> tuple[dict, int]:
+) -> tuple[dict, bool]:
     result = execute(
         schema,
         document,
@@ -33,9 +34,9 @@ def operation_execute(
                 error_format(e, code=ErrorCode.BAD_USER_INPUT if e.nodes else ErrorCode.BAD_REQUEST)
                 for e in result.errors
             ]
-        }, 400
+        }, False
     body: dict = {}
     if result.errors:
         body["errors"] = [error_format(e) for e in result.errors]
     body["data"] = result.data
-    return body, 200
+    return body, True

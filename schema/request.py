@@ -1,7 +1,9 @@
 """What a GraphQL request over HTTP may be: GET or POST, a JSON (or
 application/graphql) body, the query, variables and operation name checked
-before any GraphQL runs, and mutations only by POST. Each rule raises a
-RequestError, which the view answers with a 4xx and a JSON error."""
+before any GraphQL runs, and mutations only by POST. A request that breaks a
+rule of HTTP raises a RequestError (a 4xx); one whose document or variables are
+over a limit raises a GraphQLRequestError, whose status follows the media type
+(schema/negotiation.py)."""
 
 import json
 from dataclasses import dataclass
@@ -10,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from graphql import DocumentNode, OperationType, get_operation_ast
 
-from schema.errors import ErrorCode, RequestError
+from schema.errors import ErrorCode, GraphQLRequestError, RequestError
 from schema.validation import variables_are_storable, variables_too_deep
 
 
@@ -47,13 +49,13 @@ def request_parse(request) -> GraphQLParams:
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestError("'operationName' must be a string.")
     if variables and variables_too_deep(variables, limit=settings.GRAPHQL_MAX_VARIABLE_DEPTH):
-        raise RequestError(
+        raise GraphQLRequestError(
             "Variables are nested too deep: at most "
             f"{settings.GRAPHQL_MAX_VARIABLE_DEPTH} levels of lists and objects.",
             code=ErrorCode.BAD_USER_INPUT,
         )
     if variables and not variables_are_storable(variables):
-        raise RequestError(
+        raise GraphQLRequestError(
             "Variables must not contain NUL characters or lone surrogates.",
             code=ErrorCode.BAD_USER_INPUT,
         )
@@ -98,7 +100,7 @@ def _body(request) -> dict:
 def query_length_check(query: str) -> None:
     """Refuse a document too long to parse, before it is parsed (or cached)."""
     if len(query) > settings.GRAPHQL_MAX_DOCUMENT_LENGTH:
-        raise RequestError(
+        raise GraphQLRequestError(
             f"The document is longer than {settings.GRAPHQL_MAX_DOCUMENT_LENGTH} characters.",
             code=ErrorCode.QUERY_TOO_COMPLEX,
         )

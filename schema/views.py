@@ -1,8 +1,9 @@
 """The one GraphQL endpoint.
 
 graphene-django's view is kept for GraphiQL; the request path is ours so that:
-- every error carries an `extensions.code` (schema/errors.py), and malformed
-  requests answer 400 with JSON, never a 500;
+- every error carries an `extensions.code` (schema/errors.py), in the media
+  type the client accepts, with the status GraphQL over HTTP gives it
+  (schema/negotiation.py); malformed requests answer a 4xx, never a 500;
 - the caller is authenticated once per request (accounts.auth.RequestAuth);
 - nothing runs inside a request-wide transaction that an error would roll
   back (attempt counters must persist), and no CSRF cookie or session is
@@ -11,8 +12,8 @@ graphene-django's view is kept for GraphiQL; the request path is ours so that:
 A request travels: the HTTP rules and its parameters (schema/request.py), a
 persisted query looked up (schema/persisted_queries.py), the document parsed
 and validated (cached: schema/document_cache.py), then run
-(schema/execution.py); every refusal on the way is a RequestError, answered
-by schema/responses.py.
+(schema/execution.py); every refusal on the way is a RequestError, answered by
+schema/responses.py in the media type negotiated first.
 """
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from accounts.auth import RequestAuth
 from schema.document_cache import document_prepare
 from schema.errors import RequestError
 from schema.execution import operation_execute
+from schema.negotiation import MediaType, media_type_negotiate, response_status
 from schema.persisted_queries import persisted_query_resolve, persisted_query_store
 from schema.request import (
     operation_method_check,
@@ -43,23 +45,31 @@ class GraphQLView(GrapheneView):
 
     def dispatch(self, request, *args, **kwargs):
         request.auth = RequestAuth(request)
+        media_type = media_type_negotiate(request.headers.get("Accept", ""))
         try:
             request_method_check(request)
             if self._wants_graphiql(request):
                 # Our own page: assets from this server, no CDN, no inline script.
                 return graphiql_render(request)
+            if media_type is None:
+                raise RequestError(
+                    f"This endpoint answers {MediaType.GRAPHQL_RESPONSE_JSON} or "
+                    f"{MediaType.JSON}: accept one of them.",
+                    status=406,
+                )
             params = request_parse(request)
             query, apq_hash = persisted_query_resolve(request, params.data, params.query)
             query_length_check(query)
             schema = self.schema.graphql_schema
             document, errors = document_prepare(schema, query)
             if errors is not None:
-                return graphql_response(errors, 400)
+                status = response_status(media_type, refused_status=400)
+                return graphql_response(errors, status=status, media_type=media_type)
             operation_method_check(request, document, params.operation_name)
             if apq_hash is not None:
                 # Only documents that parse and validate are kept.
                 persisted_query_store(request, sha=apq_hash, query=query)
-            body, status = operation_execute(
+            body, started = operation_execute(
                 schema,
                 document,
                 request=request,
@@ -68,8 +78,9 @@ class GraphQLView(GrapheneView):
                 middleware=self.get_middleware(request),
             )
         except RequestError as exc:
-            return request_error_response(exc)
-        return graphql_response(body, status)
+            return request_error_response(exc, media_type=media_type or MediaType.JSON)
+        status = 200 if started else response_status(media_type, refused_status=400)
+        return graphql_response(body, status=status, media_type=media_type)
 
     def _wants_graphiql(self, request) -> bool:
         return (

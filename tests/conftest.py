@@ -50,7 +50,9 @@ class GraphQLClient:
     def __call__(
         self, query, variables=None, *, token=None, headers=None, remote_addr="127.0.0.1"
     ) -> GraphQLResponse:
-        extra = dict(headers or {})
+        # What Apollo Client 4 sends: a refused document answers 400 (schema/negotiation.py).
+        extra = {"Accept": "application/graphql-response+json,application/json;q=0.9"}
+        extra.update(headers or {})
         if token:
             extra["Authorization"] = f"Bearer {token}"
         payload = {"query": query}

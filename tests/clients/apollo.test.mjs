@@ -8,6 +8,8 @@
 // The client is set up the way the README tells front-end teams to: an auth
 // link with the Bearer token, an error link that reads `extensions.code` and
 // refreshes the token on UNAUTHENTICATED, and Apollo's persisted-query link.
+// A last test sends one request of each error class and checks that Apollo
+// hands every one over as CombinedGraphQLErrors with its `extensions.code`.
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -173,13 +175,13 @@ function wrong(code) {
   return String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 }
 
-async function rejection(promise) {
+async function rejection(promise, what = "the operation") {
   try {
     await promise;
   } catch (error) {
     return error;
   }
-  assert.fail("expected the operation to fail");
+  assert.fail(`expected ${what} to fail`);
 }
 
 // --- The flow -----------------------------------------------------------------------
@@ -360,4 +362,58 @@ test("polls page by page: relayStylePagination merges keyset pages in order", as
   );
   assert.ok(CombinedGraphQLErrors.is(refused));
   assert.equal(refused.errors[0].extensions.code, "BAD_USER_INPUT");
+});
+
+// --- Every class of error reaches Apollo with its code ------------------------------
+
+// A document Apollo can't build from a gql literal (it parses them itself) is
+// sent as raw text by the printer, found by its operation name (the cache
+// hands the link a copy of the document, with __typename added).
+const RAW_PARSE = "query RawParse { polls { id ";
+const probe = new ApolloClient({
+  link: new HttpLink({
+    uri: GRAPHQL_URL,
+    print: (ast, originalPrint) => {
+      const text = originalPrint(ast);
+      return text.startsWith("query RawParse") ? RAW_PARSE : text;
+    },
+  }),
+  cache: new InMemoryCache(),
+  defaultOptions: { query: { fetchPolicy: "no-cache" } },
+});
+
+function nested(depth) {
+  return "{ polls { " + "choices { poll { ".repeat(depth) + "id" + " } }".repeat(depth) + " } }";
+}
+
+const POLL_BY_ID = gql`query PollById($id: ID!) { poll(id: $id) { id } }`;
+const ALIASES = gql(["{ " + Array.from({ length: 12 }, (_, i) => `a${i}: polls { id }`).join(" ") + " }"]);
+const TWO_PASSWORDS = gql`
+  mutation TwoPasswords {
+    a: tokenAuth(username: "x", password: "y") { token }
+    b: tokenAuth(username: "x", password: "z") { token }
+  }
+`;
+
+const ERROR_CLASSES = [
+  ["field", () => probe.mutate({ mutation: TOKEN_AUTH, variables: { username: USERNAME, password: "wrong-one" } }), "INVALID_CREDENTIALS"],
+  ["variables", () => probe.query({ query: POLL_BY_ID, variables: { id: { x: 1 } } }), "BAD_USER_INPUT"],
+  ["validation", () => probe.query({ query: gql`query Nope { polls { nope } }` }), "GRAPHQL_VALIDATION_FAILED"],
+  ["parse", () => probe.query({ query: gql`query RawParse { polls { id } }` }), "GRAPHQL_PARSE_FAILED"],
+  ["limit: depth", () => probe.query({ query: gql([nested(12)]) }), "QUERY_TOO_COMPLEX"],
+  ["limit: aliases", () => probe.query({ query: ALIASES }), "QUERY_TOO_COMPLEX"],
+  ["limit: tokens", () => probe.query({ query: gql(["{ polls { " + "id ".repeat(1200) + "} }"]) }), "QUERY_TOO_COMPLEX"],
+  ["limit: length", () => probe.query({ query: gql([`{ poll(id: "${"9".repeat(21_000)}") { id } }`]) }), "QUERY_TOO_COMPLEX"],
+  ["limit: one field asked too often", () => probe.query({ query: gql(["{ polls { " + "id ".repeat(11) + "} }"]) }), "QUERY_TOO_COMPLEX"],
+  ["limit: one password per operation", () => probe.mutate({ mutation: TWO_PASSWORDS }), "QUERY_TOO_COMPLEX"],
+  ["limit: variable depth", () => probe.query({ query: POLL_BY_ID, variables: { id: JSON.parse("[".repeat(12) + "1" + "]".repeat(12)) } }), "BAD_USER_INPUT"],
+  ["bad request: body too large", () => probe.query({ query: POLL_BY_ID, variables: { id: "9".repeat(300_000) } }), "BAD_REQUEST"],
+];
+
+test("every class of error reaches Apollo as CombinedGraphQLErrors with its code", async () => {
+  for (const [name, send, code] of ERROR_CLASSES) {
+    const error = await rejection(send(), name);
+    assert.ok(CombinedGraphQLErrors.is(error), `${name}: Apollo saw ${error}`);
+    assert.deepEqual(error.errors.map((e) => e.extensions?.code), [code], name);
+  }
 });

@@ -1,5 +1,5 @@
-"""The client contract, from the clients' side: Apollo Client in Node, and the
-pages (GraphiQL, the demo, the admin) in Debian's Chromium driven by playwright-core.
+"""The client contract, from the clients' side: Apollo Client and graphql-request
+in Node, and the pages (GraphiQL, the demo, the admin) in Debian's Chromium driven by playwright-core.
 
 Each test starts a live server and runs a Node test file against it. They
 need `node`, the npm packages of tests/clients (`make test` installs them with
@@ -97,6 +97,23 @@ def test_apollo_client_flow(live_server, outbox, demo_data, settings):
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
     [vote] = Vote.objects.filter(user=user)
     assert vote.choice.text == "Voice call"
+
+
+def test_graphql_request_flow(live_server, outbox, demo_data):
+    _needs_node_packages()
+    if not (HERE / "node_modules" / "graphql-request").is_dir():
+        _missing("graphql-request is missing from tests/clients/node_modules: run `make test`")
+
+    result = _run_node(
+        "graphql-request.test.mjs",
+        {"GRAPHQL_URL": f"{live_server.url}/graphql", "OUTBOX": str(outbox.path)},
+    )
+
+    assert result.returncode == 0, f"the graphql-request test failed:\n{result.stdout[-6000:]}"
+    assert "ℹ pass 2" in result.stdout and "ℹ fail 0" in result.stdout
+    user = User.objects.get(username__startswith="gqlrequest_")
+    assert user.phone_number.number == "+14155550199"
+    assert Vote.objects.filter(user=user).count() == 1
 
 
 def test_pages_in_a_real_browser(live_server, outbox, demo_data, settings):

@@ -31,3 +31,18 @@ def test_check_refuses_edge_settings_that_cant_work(settings, name, value, error
     assert check_graphql_settings(None) == []
     setattr(settings, name, value)
     assert [e.id for e in check_graphql_settings(None)] == [error]
+
+
+def test_check_warns_when_cors_headers_lock_spas_out(settings):
+    from schema.checks import check_cors_headers
+
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    settings.CORS_ALLOW_HEADERS = ["content-type", "traceparent"]
+    assert [w.id for w in check_cors_headers(None)] == ["schema.W002"]
+    assert "authorization" in check_cors_headers(None)[0].msg
+
+    settings.CORS_ALLOW_HEADERS = ["Content-Type", "Authorization"]
+    assert check_cors_headers(None) == []
+    settings.CORS_ALLOW_HEADERS = ["traceparent"]
+    settings.CORS_ALLOWED_ORIGINS = []
+    assert check_cors_headers(None) == []

@@ -5,6 +5,7 @@ import json
 import pytest
 
 POLLS = "{ polls { id } }"
+APOLLO_ACCEPT = "application/graphql-response+json,application/json;q=0.9"
 
 
 @pytest.fixture
@@ -23,18 +24,31 @@ def only_code(body: dict) -> str:
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        "{not json",
+        "",
+        '"a string"',
+        "42",
+        '[{"query": "{ polls { id } }"}]',
+        "{}",
+        '{"query": 42}',
+        '{"query": "{ polls { id } }", "variables": [1]}',
+        '{"query": "{ polls { id } }", "operationName": 7}',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+)
+@pytest.mark.parametrize("accept", ["", APOLLO_ACCEPT])
+def test_malformed_requests_answer_400_with_a_code(post, body, accept):
+    status, answer = post(body, **({"Accept": accept} if accept else {}))
+    assert status == 400
+    assert only_code(answer) == "BAD_REQUEST"
+    assert "data" not in answer
+
+
+@pytest.mark.parametrize(
     ("body", "code"),
     [
-        ("{not json", "BAD_REQUEST"),
-        ("", "BAD_REQUEST"),
-        ('"a string"', "BAD_REQUEST"),
-        ("42", "BAD_REQUEST"),
-        ('[{"query": "{ polls { id } }"}]', "BAD_REQUEST"),
-        ("{}", "BAD_REQUEST"),
-        ('{"query": 42}', "BAD_REQUEST"),
-        ('{"query": "{ polls { id } }", "variables": [1]}', "BAD_REQUEST"),
-        ('{"query": "{ polls { id } }", "operationName": 7}', "BAD_REQUEST"),
-        ("[" * 100_000 + "]" * 100_000, "BAD_REQUEST"),
         ('{"query": "{ polls { id "}', "GRAPHQL_PARSE_FAILED"),
         ('{"query": "{ polls { nope } }"}', "GRAPHQL_VALIDATION_FAILED"),
         ('{"query": "{ polls { ...Missing } }"}', "GRAPHQL_VALIDATION_FAILED"),
@@ -46,9 +60,12 @@ def only_code(body: dict) -> str:
         ('{"query": "query($id: ID!) { poll(id: $id) { id } }"}', "BAD_USER_INPUT"),
     ],
 )
-def test_malformed_requests_answer_400_with_a_code(post, body, code):
-    status, answer = post(body)
-    assert status == 400
+@pytest.mark.parametrize(("accept", "expected_status"), [("", 200), (APOLLO_ACCEPT, 400)])
+def test_refused_documents_answer_by_media_type_with_a_code(
+    post, body, code, accept, expected_status
+):
+    status, answer = post(body, **({"Accept": accept} if accept else {}))
+    assert status == expected_status
     assert only_code(answer) == code
     assert "data" not in answer
 
@@ -112,7 +129,7 @@ def test_graphiql_is_served_only_when_enabled(client, db, settings):
 
     settings.GRAPHIQL_ENABLED = False
     page = client.get("/graphql", headers={"Accept": "text/html"})
-    assert page.status_code == 400
+    assert page.status_code == 406
     assert page["Content-Type"] == "application/json"
 
 
