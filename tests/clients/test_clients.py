@@ -90,7 +90,7 @@ def test_apollo_client_flow(live_server, outbox, demo_data, settings):
     )
 
     assert result.returncode == 0, f"the Apollo Client test failed:\n{result.stdout[-6000:]}"
-    assert "ℹ pass 5" in result.stdout and "ℹ fail 0" in result.stdout
+    assert "ℹ pass 6" in result.stdout and "ℹ fail 0" in result.stdout
     # The server's side: the client's user enrolled and has exactly one vote.
     user = User.objects.get(username__startswith="apollo_")
     assert user.phone_number.number == "+14155552671"
