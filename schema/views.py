@@ -31,6 +31,7 @@ from graphql import (
 )
 
 from accounts.auth import RequestAuth
+from accounts.cookies import refresh_cookie_apply
 from schema.errors import ErrorCode, RequestError, error_format
 from schema.execution import operation_execute
 from schema.persisted_queries import persisted_query_resolve, persisted_query_store
@@ -79,7 +80,8 @@ class GraphQLView(GrapheneView):
             )
         except RequestError as exc:
             return request_error_response(exc)
-        return graphql_response(body, status)
+        # A browser session's refresh token, set or cleared by the mutations that ran.
+        return refresh_cookie_apply(request, graphql_response(body, status))
 
     def _wants_graphiql(self, request) -> bool:
         return (
