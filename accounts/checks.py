@@ -1,7 +1,7 @@
 """System checks for the accounts settings (`manage.py check`): login limits
 that, set the wrong way round, bring back the lockouts they exist to prevent,
-a refresh-token leeway that would hide replays or end honest logins, and login
-stages that don't exist."""
+a refresh-token leeway that would hide replays or end honest logins, login
+stages that don't exist, and a browser session's cookie sent over plain HTTP."""
 
 from django.conf import settings
 from django.core import checks
@@ -59,3 +59,17 @@ def check_login_stages(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@checks.register(checks.Tags.security)
+def check_refresh_token_cookie_secure(app_configs, **kwargs):
+    if settings.REFRESH_TOKEN_COOKIE_SECURE or settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "REFRESH_TOKEN_COOKIE_SECURE is off with DEBUG off: a browser session's "
+            "refresh token may then travel over plain HTTP, readable by anyone on the path.",
+            hint="Leave it on (its default with DEBUG off); turn it off only for local testing.",
+            id="accounts.W003",
+        )
+    ]

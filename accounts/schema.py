@@ -7,7 +7,8 @@ nothing of twofa."""
 import graphene
 from graphene.types.generic import GenericScalar
 
-from accounts import services, tokens
+from accounts import cookies, services, tokens
+from accounts.exceptions import InvalidRefreshToken
 from accounts.models import User
 from accounts.tokens import Claims, TokenPair
 from schema.mutations import Access, BaseMutation
@@ -97,7 +98,11 @@ class AuthTokensPayload(ClaimsField, graphene.ObjectType):
     token = graphene.String(
         required=True, description="Access token (JWT) for 'Authorization: Bearer'."
     )
-    refresh_token = graphene.String(required=True, description="Opaque token for `refreshToken`.")
+    refresh_token = graphene.String(
+        description=(
+            "Opaque token for `refreshToken`; null for a browser session (it's in the cookie)."
+        )
+    )
     payload = GenericScalar(
         required=True,
         description="The access token's claims, decoded.",
@@ -160,7 +165,8 @@ class TokenAuthPayload(graphene.ObjectType):
         description="Access token; null when 2FA is required.", deprecation_reason=FLAT_DEPRECATION
     )
     refresh_token = graphene.String(
-        description="Refresh token; null when 2FA is required.", deprecation_reason=FLAT_DEPRECATION
+        description="Refresh token; null when 2FA is required, or for a browser session.",
+        deprecation_reason=FLAT_DEPRECATION,
     )
     payload = GenericScalar(
         description="The access token's claims; null when 2FA is required.",
@@ -237,7 +243,9 @@ class TokensPayload(ClaimsField, graphene.ObjectType):
 
     user = graphene.Field(UserType, required=True, description="The user.")
     token = graphene.String(required=True, description="A new 2FA-verified access token.")
-    refresh_token = graphene.String(required=True, description="A new refresh token.")
+    refresh_token = graphene.String(
+        description="A new refresh token; null for a browser session (it's in the cookie)."
+    )
     payload = GenericScalar(
         required=True,
         description="The access token's claims, decoded.",
@@ -344,31 +352,52 @@ class RefreshToken(BaseMutation):
 
     class Arguments:
         refresh_token = graphene.String(
-            required=True, description="The refresh token of the latest pair."
+            description=(
+                "The refresh token of the latest pair. Omitted by a browser session: "
+                "the cookie's is used (header 'X-Pollstr-Session: browser' required)."
+            )
         )
 
     Output = AuthTokensPayload
     access = Access.ANONYMOUS
 
     @classmethod
-    def perform(cls, info, *, user, ip, refresh_token):
-        return AuthTokensPayload.from_pair(tokens.token_refresh(refresh_token, ip=ip))
+    def perform(cls, info, *, user, ip, refresh_token=None):
+        if refresh_token is not None:
+            return AuthTokensPayload.from_pair(tokens.token_refresh(refresh_token, ip=ip))
+        from_cookie = cookies.refresh_token_from_cookie(info.context)
+        try:
+            pair = tokens.token_refresh(from_cookie, ip=ip)
+        except InvalidRefreshToken:
+            # Revoked, expired or replayed: the browser may as well forget it.
+            cookies.refresh_cookie_clear(info.context)
+            raise
+        return AuthTokensPayload.from_pair(pair)
 
 
 class RevokeToken(BaseMutation):
     class Meta:
-        description = "Sign out: revoke a current refresh token and every other one of its login."
+        description = (
+            "Sign out: revoke a current refresh token and every other one of its login "
+            "(a browser session's: its cookie's, and the cookie is cleared)."
+        )
 
     class Arguments:
         refresh_token = graphene.String(
-            required=True, description="A current refresh token of the login to end."
+            description=(
+                "A current refresh token of the login to end. Omitted by a browser "
+                "session: the cookie's login ends and the cookie is cleared."
+            )
         )
 
     Output = RevokeTokenPayload
     access = Access.ANONYMOUS
 
     @classmethod
-    def perform(cls, info, *, user, ip, refresh_token):
+    def perform(cls, info, *, user, ip, refresh_token=None):
+        if refresh_token is None:
+            refresh_token = cookies.refresh_token_from_cookie(info.context)
+            cookies.refresh_cookie_clear(info.context)
         tokens.token_revoke(refresh_token)
         return RevokeTokenPayload(revoked=True)
 

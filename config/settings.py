@@ -201,6 +201,11 @@ GRAPHQL_JWT = {
 # refused without ending the login (two tabs refreshing at once); later, a
 # replay ends every token of the login.
 REFRESH_TOKEN_REUSE_LEEWAY = env_int("REFRESH_TOKEN_REUSE_LEEWAY", 10)
+# Browser sessions (accounts.cookies): the cookie that carries a browser
+# client's refresh token. Secure follows DEBUG like the session cookie's; relax
+# it only for plain-HTTP local testing (accounts.W003 warns with DEBUG off).
+REFRESH_TOKEN_COOKIE_NAME = os.environ.get("REFRESH_TOKEN_COOKIE_NAME", "pollstr_refresh")
+REFRESH_TOKEN_COOKIE_SECURE = env_bool("REFRESH_TOKEN_COOKIE_SECURE", not DEBUG)
 
 # The admin (staff.sessions): a session ends this many seconds after its login,
 # however busy, and after this many seconds without an admin request.

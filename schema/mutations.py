@@ -12,6 +12,7 @@ import enum
 
 import graphene
 
+from accounts.cookies import tokens_deliver
 from accounts.models import User
 from accounts.stages import login_stages_needed
 from core.http import client_ip
@@ -67,7 +68,10 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, **arguments):
         user = access_check(info.context.auth, cls.access)
-        return cls.perform(info, user=user, ip=client_ip(info.context), **arguments)
+        answer = cls.perform(info, user=user, ip=client_ip(info.context), **arguments)
+        # Every answer that carries a refresh token: a browser client's goes to its cookie.
+        tokens_deliver(info.context, answer)
+        return answer
 
     @classmethod
     def perform(cls, info, *, user: User | None, ip: str, **arguments):

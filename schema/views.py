@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView as GrapheneView
 
 from accounts.auth import RequestAuth
+from accounts.cookies import refresh_cookie_apply
 from schema.document_cache import document_prepare
 from schema.errors import RequestError
 from schema.execution import operation_execute
@@ -80,7 +81,10 @@ class GraphQLView(GrapheneView):
         except RequestError as exc:
             return request_error_response(exc, media_type=media_type or MediaType.JSON)
         status = 200 if started else response_status(media_type, refused_status=400)
-        return graphql_response(body, status=status, media_type=media_type)
+        # A browser session's refresh token, set or cleared by the mutations that ran.
+        return refresh_cookie_apply(
+            request, graphql_response(body, status=status, media_type=media_type)
+        )
 
     def _wants_graphiql(self, request) -> bool:
         return (

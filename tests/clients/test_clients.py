@@ -149,7 +149,7 @@ def test_pages_in_a_real_browser(live_server, outbox, demo_data, settings):
     )
 
     assert result.returncode == 0, f"the browser test failed:\n{result.stdout[-6000:]}"
-    assert "ℹ fail 0" in result.stdout and "ℹ pass 4" in result.stdout
+    assert "ℹ fail 0" in result.stdout and "ℹ pass 5" in result.stdout
     shots = sorted(p.name for p in SCREENSHOTS.glob("*.png"))
     assert {
         "graphiql-result.png",
@@ -157,6 +157,7 @@ def test_pages_in_a_real_browser(live_server, outbox, demo_data, settings):
         "demo-6-app-vote.png",
         "admin-2-index.png",
         "admin-3-users.png",
+        "session-1-reloaded.png",
     } <= set(shots)
     for prefix in ("browser_", "browser_app_"):
         user = User.objects.get(username__regex=rf"^{prefix}[0-9]+$")

@@ -1,11 +1,12 @@
 // The demo page: sign in, enroll a phone, enter the code, vote, see the results.
 // Plain JavaScript against the public GraphQL API, as a customer's SPA would do it:
-// Bearer tokens in memory, errors read from `extensions.code`.
+// a browser session (the refresh token in the API's HttpOnly cookie, so a reload
+// keeps the login), the access token in memory only, errors read from `extensions.code`.
 
 const endpoint = document.body.dataset.endpoint;
 const devHint = document.body.dataset.devHint;
 
-const state = { token: null, refreshToken: null, challenge: null, phone: null, purpose: null };
+const state = { token: null, challenge: null, phone: null, purpose: null };
 
 // --- GraphQL ------------------------------------------------------------------------
 
@@ -18,7 +19,8 @@ class ApiError extends Error {
 }
 
 async function gql(query, variables = {}, { auth = true } = {}) {
-  const headers = { "Content-Type": "application/json" };
+  // The opt-in to a browser session; the API also reads its cookie only with it.
+  const headers = { "Content-Type": "application/json", "X-Pollstr-Session": "browser" };
   if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
   let response;
   try {
@@ -29,8 +31,8 @@ async function gql(query, variables = {}, { auth = true } = {}) {
   const body = await response.json();
   if (body.errors && body.errors.length) {
     const error = new ApiError(body.errors[0]);
-    // An expired access token: swap the refresh token once and try again.
-    if (error.code === "UNAUTHENTICATED" && auth && state.refreshToken && !gql.refreshing) {
+    // An expired access token: refresh from the cookie once and try again.
+    if (error.code === "UNAUTHENTICATED" && auth && state.token && !gql.refreshing) {
       gql.refreshing = true;
       try {
         await refresh();
@@ -45,17 +47,13 @@ async function gql(query, variables = {}, { auth = true } = {}) {
 }
 
 async function refresh() {
-  const data = await gql(
-    "mutation Refresh($r: String!) { refreshToken(refreshToken: $r) { token refreshToken } }",
-    { r: state.refreshToken },
-    { auth: false },
-  );
+  const data = await gql("mutation Refresh { refreshToken { token payload } }", {}, { auth: false });
   keepTokens(data.refreshToken);
+  return data.refreshToken.payload;
 }
 
 function keepTokens(tokens) {
   state.token = tokens.token;
-  state.refreshToken = tokens.refreshToken;
 }
 
 // --- Page ---------------------------------------------------------------------------
@@ -135,7 +133,7 @@ async function busy(form, work) {
 
 const TOKEN_AUTH = `mutation SignIn($u: String!, $p: String!) {
   tokenAuth(username: $u, password: $p) {
-    twoFactorRequired token refreshToken challenge phoneNumber message method methods codeSent
+    twoFactorRequired token challenge phoneNumber message method methods codeSent
   }
 }`;
 
@@ -198,13 +196,13 @@ $("#code-form").addEventListener("submit", (event) => {
     const code = form.code.value.trim();
     if (state.purpose === "enroll") {
       const data = await gql(
-        "mutation Confirm($p: String!, $c: String!) { registerPhone(phoneNumber: $p, code: $c) { token refreshToken } }",
+        "mutation Confirm($p: String!, $c: String!) { registerPhone(phoneNumber: $p, code: $c) { token } }",
         { p: state.phone, c: code },
       );
       keepTokens(data.registerPhone);
     } else {
       const data = await gql(
-        "mutation Verify($ch: String!, $c: String!) { verifyToken(challenge: $ch, code: $c) { token refreshToken } }",
+        "mutation Verify($ch: String!, $c: String!) { verifyToken(challenge: $ch, code: $c) { token } }",
         { ch: state.challenge, c: code },
         { auth: false },
       );
@@ -229,12 +227,9 @@ $("#resend").addEventListener("click", () => {
 });
 
 $("#signout").addEventListener("click", () => {
-  const refreshToken = state.refreshToken;
-  Object.assign(state, { token: null, refreshToken: null, challenge: null, phone: null });
-  if (refreshToken) {
-    gql("mutation SignOut($r: String!) { revokeToken(refreshToken: $r) { revoked } }", { r: refreshToken }, { auth: false })
-      .catch(() => {});
-  }
+  Object.assign(state, { token: null, challenge: null, phone: null });
+  // Ends the cookie's login and clears the cookie.
+  gql("mutation SignOut { revokeToken { revoked } }", {}, { auth: false }).catch(() => {});
   $("#poll").replaceChildren();
   show("signin");
 });
@@ -298,4 +293,19 @@ async function vote(choiceId) {
   });
 }
 
-show("signin");
+// A reload: the cookie, if any, still holds the login.
+async function restore() {
+  try {
+    const claims = await refresh();
+    if (claims.amr.length > 1) {
+      await loadPoll();
+      show("vote");
+      return;
+    }
+    show("enroll");
+  } catch (error) {
+    show("signin");
+  }
+}
+
+restore();
