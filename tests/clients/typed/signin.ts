@@ -9,7 +9,8 @@ import type {
 } from "../generated/operations";
 import type { ErrorCode } from "../generated/schema";
 
-export type Session = { token: string; refreshToken: string; signedInUntil: Date };
+// refreshToken is null in a browser session: the HttpOnly cookie holds it.
+export type Session = { token: string; refreshToken: string | null; signedInUntil: Date };
 
 export type NextStep =
   | { kind: "signedIn"; session: Session; secondFactor: boolean }
