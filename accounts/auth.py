@@ -40,6 +40,11 @@ class RequestAuth:
         return user, claims, None
 
     @property
+    def has_header(self) -> bool:
+        """Whether the request carries an Authorization header at all."""
+        return bool(self._header.strip())
+
+    @property
     def user(self) -> User | None:
         """The caller, or None without a token; raises for a bad or expired token."""
         user, _, error = self._resolved

@@ -1,4 +1,4 @@
-"""Sign-up and the password step of login."""
+"""Sign-up, the password step of login, and the user's own settings."""
 
 import logging
 from dataclasses import dataclass
@@ -9,8 +9,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.exceptions import InvalidCredentials
+from accounts.languages import language_codes
 from accounts.models import User
 from accounts.stages import LoginPending, login_stages_start
 from accounts.tokens import AMR_PASSWORD, TokenPair, sessions_end, token_pair_issue
@@ -172,4 +174,18 @@ def password_change(user: User, *, old_password: str, new_password: str, ip: str
     logger.info(
         "password changed: user=%s ip=%s revoked_refresh_tokens=%s", user.pk, ip or "-", revoked
     )
+    return user
+
+
+def user_language_set(user: User, *, language: str | None) -> User:
+    """Write to `user` in `language` from now on (None or "" follows each request's)."""
+    language = language or ""
+    if language and language not in language_codes():
+        raise BadUserInput(
+            _("Unknown language. Choose one of: %(languages)s.")
+            % {"languages": ", ".join(language_codes())},
+            fields={"language": [_("Not a supported language.")]},
+        )
+    user.language = language
+    user.save(update_fields=["language"])
     return user

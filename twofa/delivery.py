@@ -25,6 +25,7 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 
+from accounts.languages import language_of
 from accounts.models import User
 from core.exceptions import DomainError, RateLimited
 from core.ratelimit import cache_fail_closed
@@ -74,18 +75,27 @@ def code_send(
     """
     # Before any limit: a number we never send to must not spend anyone's budget.
     phone_send_allow(number=to, channel=channel)
+    # The user's own language, else the language of the request asking.
+    locale = language_of(user)
     attempts = []
     if resend is not None and resend[1]:
         name, ref = resend
         attempts.append(
             (
                 name,
-                lambda p, ref=ref: p.resend(ref=ref, to=to, channel=channel, purpose=purpose),
+                lambda p, ref=ref: p.resend(
+                    ref=ref, to=to, channel=channel, purpose=purpose, locale=locale
+                ),
             )
         )
     for name in provider_chain():
         if not attempts or name != attempts[0][0]:
-            attempts.append((name, lambda p: p.start(to=to, channel=channel, purpose=purpose)))
+            attempts.append(
+                (
+                    name,
+                    lambda p: p.start(to=to, channel=channel, purpose=purpose, locale=locale),
+                )
+            )
     detail = {"purpose": purpose, "channel": channel}
     for index, (name, send) in enumerate(attempts):
         audited_limits(
