@@ -9,6 +9,7 @@ fails only the fields that need a user.
 import time
 from functools import cached_property
 
+from django.utils.translation import gettext as _
 from graphql_jwt.settings import jwt_settings
 
 from accounts.exceptions import TwoFactorRequired, Unauthenticated
@@ -82,6 +83,6 @@ class RequestAuth:
             claims.auth_time is None or time.time() - claims.auth_time > max_age
         ):
             raise TwoFactorRequired(
-                "This change needs a recent second-factor check. Sign in again with your code."
+                _("This change needs a recent second-factor check. Sign in again with your code.")
             )
         return user

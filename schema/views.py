@@ -22,6 +22,7 @@ schema/responses.py in the media type negotiated first.
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView as GrapheneView
 
@@ -60,8 +61,8 @@ class GraphQLView(GrapheneView):
                 return graphiql_render(request)
             if media_type is None:
                 raise RequestError(
-                    f"This endpoint answers {MediaType.GRAPHQL_RESPONSE_JSON} or "
-                    f"{MediaType.JSON}: accept one of them.",
+                    _("This endpoint answers %(first)s or %(second)s: accept one of them.")
+                    % {"first": MediaType.GRAPHQL_RESPONSE_JSON, "second": MediaType.JSON},
                     status=406,
                 )
             params = request_parse(request)

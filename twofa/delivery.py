@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from accounts.languages import language_of
 from accounts.models import User
@@ -171,7 +172,7 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
     while not _lock_take(key, holder, seconds + 1):
         if time.monotonic() >= deadline:
             raise RateLimited(
-                "Another code is being sent to this number. Try again shortly.",
+                _("Another code is being sent to this number. Try again shortly."),
                 retry_after=seconds,
             )
         time.sleep(0.05)
@@ -190,7 +191,7 @@ def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> N
         login = live.filter(purpose=Challenge.Purpose.LOGIN).order_by("-expires_at").first()
         if login is not None:
             raise RateLimited(
-                "A sign-in code for this number is pending. Try again later.",
+                _("A sign-in code for this number is pending. Try again later."),
                 retry_after=max(1, login.expires_in),
             )
     provider_cancel(live.replace_pending())
