@@ -3,6 +3,7 @@ choice; `extensions.code` is the same in every language."""
 
 import pytest
 
+from accounts.checks import check_languages
 from accounts.models import User
 from tests.documents import PASSWORD, TOKEN_AUTH, VERIFY_TOKEN
 
@@ -172,3 +173,17 @@ def test_a_stale_token_falls_back_to_accept_language(gql, db):
 
     assert result.headers["Content-Language"] == "de"
     assert not result.errors
+
+
+def test_a_default_language_we_dont_offer_is_refused_by_a_check(settings):
+    settings.LANGUAGE_CODE = "fr"
+
+    assert [e.id for e in check_languages(None)] == ["accounts.E002"]
+
+
+def test_a_language_offered_without_a_catalog_is_warned_about(settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+
+    assert [e.id for e in check_languages(None)] == ["accounts.W004"]
+    settings.LANGUAGES = settings.LANGUAGES[:-1]
+    assert check_languages(None) == []
