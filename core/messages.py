@@ -4,7 +4,8 @@ files, compile the .mo files, with no gettext tools (`make messages`).
 Messages are found the way xgettext finds them in Python, by reading the
 source: calls of `_`, `gettext`, `gettext_lazy`, `ngettext` and
 `ngettext_lazy` whose arguments are string literals (adjacent literals joined).
-Placeholders are `%(name)s`, never f-strings, so a message is one literal.
+Placeholders are `%(name)s`, never f-strings, so a message is one literal. In
+templates, `{% translate "..." %}` (or `trans`) with a literal.
 
     make messages    # every language of settings.LANGUAGES but LANGUAGE_CODE
 
@@ -14,6 +15,7 @@ message has a translation (tests/i18n/).
 """
 
 import ast
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ SKIP_DIRS = {"migrations", "__pycache__", "node_modules", "static"}
 LOCALE_DIR = BASE_DIR / "locale"
 
 SINGULAR = {"_", "gettext", "gettext_lazy"}
+TEMPLATE_TAG = re.compile(r"""{%\s*(?:translate|trans)\s+(?:"([^"]*)"|'([^']*)')[^%]*%}""")
 PLURAL = {"ngettext", "ngettext_lazy"}
 
 PLURAL_FORMS = {
@@ -77,14 +80,28 @@ def messages_in(path: Path, *, relative_to: Path = BASE_DIR) -> list[Message]:
     return sorted(found, key=lambda m: int(m.occurrences[0][1]))
 
 
+def template_messages_in(path: Path, *, relative_to: Path = BASE_DIR) -> list[Message]:
+    """The `{% translate %}` messages of one template."""
+    where = str(path.relative_to(relative_to))
+    text = path.read_text(encoding="utf-8")
+    return [
+        Message(
+            m.group(1) or m.group(2), occurrences=[(where, str(text.count("\n", 0, m.start()) + 1))]
+        )
+        for m in TEMPLATE_TAG.finditer(text)
+    ]
+
+
 def messages_extract(base: Path = BASE_DIR) -> dict[str, Message]:
     """Every translatable message of the project, by msgid, with where it is used."""
     messages: dict[str, Message] = {}
     for folder in SOURCE_DIRS:
-        for path in sorted((base / folder).rglob("*.py")):
+        paths = sorted((base / folder).rglob("*.py")) + sorted((base / folder).rglob("*.html"))
+        for path in paths:
             if SKIP_DIRS & set(path.relative_to(base).parts):
                 continue
-            for message in messages_in(path, relative_to=base):
+            read = messages_in if path.suffix == ".py" else template_messages_in
+            for message in read(path, relative_to=base):
                 known = messages.setdefault(message.msgid, Message(message.msgid))
                 known.msgid_plural = known.msgid_plural or message.msgid_plural
                 known.occurrences.extend(message.occurrences)

@@ -2,6 +2,8 @@
 choice; `extensions.code` is the same in every language."""
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.checks import check_languages
 from accounts.models import User
@@ -187,3 +189,22 @@ def test_a_language_offered_without_a_catalog_is_warned_about(settings):
     assert [e.id for e in check_languages(None)] == ["accounts.W004"]
     settings.LANGUAGES = settings.LANGUAGES[:-1]
     assert check_languages(None) == []
+
+
+def test_the_admins_second_step_speaks_the_browsers_language(client, db):
+    admin = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    started = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+
+    page = client.get(started["Location"], headers={"Accept-Language": "de"})
+
+    assert page["Content-Language"] == "de"
+    text = page.content.decode()
+    assert "Geben Sie den Code aus Ihrer Authenticator-App ein." in text
+    assert ">Bestätigen</button>" in text
+    wrong = client.post(
+        started["Location"],
+        {"code": f"{(totp(device.bin_key) + 1) % 10**6:06d}", "method": "totp", "action": "verify"},
+        headers={"Accept-Language": "de"},
+    )
+    assert "Der Code ist nicht korrekt. Noch 4 Versuche." in wrong.content.decode()
