@@ -22,6 +22,8 @@ writes what they decided into the response (`refresh_cookie_apply`).
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from graphql_jwt.settings import jwt_settings
 
 from accounts.exceptions import InvalidRefreshToken
@@ -36,10 +38,16 @@ _PENDING = "_refresh_cookie"
 class CookieRefused(InvalidRefreshToken):
     """The cookie was sent by a request this site's pages don't make (CSRF)."""
 
-    default_message = (
-        f"The session cookie is read only with the header '{SESSION_HEADER}: {BROWSER}' "
-        "from this site's own pages."
-    )
+    default_message = lazy(
+        lambda: (
+            gettext(
+                "The session cookie is read only with the header '%(header)s' from this "
+                "site's own pages."
+            )
+            % {"header": f"{SESSION_HEADER}: {BROWSER}"}
+        ),
+        str,
+    )()
 
 
 def session_is_browser(request: HttpRequest) -> bool:

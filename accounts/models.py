@@ -13,6 +13,14 @@ class User(AbstractUser):
     # them): access tokens carry it as `ver`, and admin sessions hash it, so
     # everything signed in before the change stops working at once.
     auth_version = models.PositiveIntegerField(default=0, editable=False)
+    # One of settings.LANGUAGES (no choices here, so adding a language needs no
+    # migration); blank follows each request's Accept-Language.
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="Messages and SMS in this language; blank follows the browser's.",
+    )
 
     def _get_session_auth_hash(self, secret=None):
         key_salt = "accounts.User.get_session_auth_hash"

@@ -5,10 +5,12 @@ outcome are typed by name (twofa.schema's types), so this module imports
 nothing of twofa."""
 
 import graphene
+from django.conf import settings
 from graphene.types.generic import GenericScalar
 
 from accounts import cookies, services, tokens
 from accounts.exceptions import InvalidRefreshToken
+from accounts.languages import language_supported
 from accounts.models import User
 from accounts.tokens import Claims, TokenPair
 from schema.mutations import Access, BaseMutation
@@ -21,6 +23,16 @@ class UserFacet:
 
     def __init__(self, user: User):
         self.user = user
+
+
+# The supported languages (settings.LANGUAGES) as an enum: "en" is EN, "pt-br" PT_BR.
+LanguageCode = graphene.Enum(
+    "LanguageCode",
+    [(code.replace("-", "_").upper(), code) for code, _ in settings.LANGUAGES],
+    description=(
+        "A language Pollstr writes messages and SMS in (Accept-Language picks among the same ones)."
+    ),
+)
 
 
 class UserType(graphene.ObjectType):
@@ -36,6 +48,17 @@ class UserType(graphene.ObjectType):
         required=True,
         description="Whether two-factor authentication is on, and with which methods.",
     )
+    language = graphene.Field(
+        LanguageCode,
+        description=(
+            "The language of the user's messages and SMS; null follows each "
+            "request's Accept-Language."
+        ),
+    )
+
+    @staticmethod
+    def resolve_language(user, info):
+        return language_supported(user.language)
 
     @staticmethod
     def resolve_email(user, info):
@@ -429,6 +452,31 @@ class ChangePassword(BaseMutation):
         return ChangePasswordPayload.answer(user, claims=info.context.auth.claims)
 
 
+class SetLanguagePayload(graphene.ObjectType):
+    user = graphene.Field(UserType, required=True, description="The user, with the language.")
+
+
+class SetLanguage(BaseMutation):
+    class Meta:
+        description = (
+            "Choose the language of your messages (errors, tokenAuth's answers) and of "
+            "your SMS and voice codes. Null goes back to following Accept-Language."
+        )
+
+    class Arguments:
+        language = LanguageCode(
+            description="One of the supported languages; null follows Accept-Language."
+        )
+
+    Output = SetLanguagePayload
+    access = Access.USER
+
+    @classmethod
+    def perform(cls, info, *, user, ip, language=None):
+        services.user_language_set(user, language=getattr(language, "value", language))
+        return SetLanguagePayload(user=user)
+
+
 class Query(graphene.ObjectType):
     me = graphene.Field(
         UserType,
@@ -449,3 +497,4 @@ class Mutation(graphene.ObjectType):
     refresh_token = RefreshToken.Field()
     revoke_token = RevokeToken.Field()
     change_password = ChangePassword.Field()
+    set_language = SetLanguage.Field()

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from graphql_jwt import exceptions as jwt_exceptions
 from graphql_jwt.settings import jwt_settings
 from graphql_jwt.utils import get_payload, get_user_by_payload
@@ -238,13 +239,13 @@ def access_token_authenticate(token: str) -> tuple[User, Claims]:
         payload = get_payload(token)
         user = get_user_by_payload(payload)
     except jwt_exceptions.JSONWebTokenExpired as exc:
-        raise Unauthenticated("The token has expired.") from exc
+        raise Unauthenticated(_("The token has expired.")) from exc
     except jwt_exceptions.JSONWebTokenError as exc:
-        raise Unauthenticated("The token is invalid.") from exc
+        raise Unauthenticated(_("The token is invalid.")) from exc
     if user is None:
-        raise Unauthenticated("The token is invalid.")
+        raise Unauthenticated(_("The token is invalid."))
     if payload.get("ver") != user.auth_version:
-        raise Unauthenticated("The session has ended. Sign in again.")
+        raise Unauthenticated(_("The session has ended. Sign in again."))
     amr = payload.get("amr")
     auth_time = payload.get("auth_time")
     claims = Claims(

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Accept-Language in, Content-Language and Vary out (the GraphQL view
+    # switches to a signed-in user's own language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -379,7 +382,16 @@ REGISTER_LIMIT_WINDOW = env_int("REGISTER_LIMIT_WINDOW", 3600)
 
 # --- Internationalisation and static files -------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# Messages to clients and phones are in the request's language: the signed-in
+# user's `language` if set, else the best match of Accept-Language among
+# LANGUAGES, else LANGUAGE_CODE (core/i18n.py; the README's Languages section).
+# Adding a language: a line here, then `make messages` and the translations.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+]
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE") or "en"
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

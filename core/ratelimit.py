@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from core.exceptions import RateLimited
@@ -32,7 +33,7 @@ def cache_fail_closed(what: str) -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 - any cache backend error means the same here
         logger.error("limit cache unavailable (%s): %s", what, type(exc).__name__)
         raise RateLimited(
-            "This is unavailable for a moment. Try again shortly.",
+            _("This is unavailable for a moment. Try again shortly."),
             retry_after=CACHE_DOWN_RETRY_AFTER,
         ) from exc
 

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import BadUserInput
@@ -38,14 +39,14 @@ def cursor_encode(poll: Poll) -> str:
 
 def cursor_decode(cursor: str) -> tuple[datetime, int]:
     if len(cursor) > _CURSOR_MAX_LENGTH:  # ours are under 80 characters
-        raise BadUserInput("The cursor is not one this API gave out.")
+        raise BadUserInput(_("The cursor is not one this API gave out."))
     try:
         at, pk = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
         published_at = datetime.fromisoformat(at)
     except (ValueError, TypeError, UnicodeError, RecursionError, binascii.Error):
-        raise BadUserInput("The cursor is not one this API gave out.") from None
+        raise BadUserInput(_("The cursor is not one this API gave out.")) from None
     if published_at.tzinfo is None or type(pk) is not int or not 0 < pk <= _PK_MAX:
-        raise BadUserInput("The cursor is not one this API gave out.")
+        raise BadUserInput(_("The cursor is not one this API gave out."))
     return published_at, pk
 
 
@@ -54,8 +55,12 @@ def polls_page(*, first: int | None, after: str | None, user: User | None) -> Po
     size = settings.POLLS_PAGE_SIZE if first is None else first
     if not 1 <= size <= settings.POLLS_PAGE_SIZE_MAX:
         raise BadUserInput(
-            f"`first` must be between 1 and {settings.POLLS_PAGE_SIZE_MAX}.",
-            fields={"first": [f"At most {settings.POLLS_PAGE_SIZE_MAX} polls a page."]},
+            _("`first` must be between 1 and %(max)s.") % {"max": settings.POLLS_PAGE_SIZE_MAX},
+            fields={
+                "first": [
+                    _("At most %(max)s polls a page.") % {"max": settings.POLLS_PAGE_SIZE_MAX}
+                ]
+            },
         )
     polls = polls_with_counts(user=user).order_by(*POLL_ORDER)
     if after is not None:

@@ -5,6 +5,9 @@ graphene-django's view is kept for GraphiQL; the request path is ours so that:
   type the client accepts, with the status GraphQL over HTTP gives it
   (schema/negotiation.py); malformed requests answer a 4xx, never a 500;
 - the caller is authenticated once per request (accounts.auth.RequestAuth);
+- messages are in the caller's language: Accept-Language (Django's
+  LocaleMiddleware, which also sets Content-Language and Vary), or the
+  signed-in user's own `language`, which wins;
 - nothing runs inside a request-wide transaction that an error would roll
   back (attempt counters must persist), and no CSRF cookie or session is
   touched: this API authenticates with Bearer tokens only.
@@ -18,11 +21,14 @@ schema/responses.py in the media type negotiated first.
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView as GrapheneView
 
 from accounts.auth import RequestAuth
 from accounts.cookies import refresh_cookie_apply
+from accounts.languages import language_supported
 from schema.document_cache import document_prepare
 from schema.errors import RequestError
 from schema.execution import operation_execute
@@ -46,6 +52,7 @@ class GraphQLView(GrapheneView):
 
     def dispatch(self, request, *args, **kwargs):
         request.auth = RequestAuth(request)
+        self._user_language_activate(request)
         media_type = media_type_negotiate(request.headers.get("Accept", ""))
         try:
             request_method_check(request)
@@ -54,8 +61,8 @@ class GraphQLView(GrapheneView):
                 return graphiql_render(request)
             if media_type is None:
                 raise RequestError(
-                    f"This endpoint answers {MediaType.GRAPHQL_RESPONSE_JSON} or "
-                    f"{MediaType.JSON}: accept one of them.",
+                    _("This endpoint answers %(first)s or %(second)s: accept one of them.")
+                    % {"first": MediaType.GRAPHQL_RESPONSE_JSON, "second": MediaType.JSON},
                     status=406,
                 )
             params = request_parse(request)
@@ -85,6 +92,18 @@ class GraphQLView(GrapheneView):
         return refresh_cookie_apply(
             request, graphql_response(body, status=status, media_type=media_type)
         )
+
+    @staticmethod
+    def _user_language_activate(request) -> None:
+        """A signed-in user's own language over Accept-Language, for this request
+        (LocaleMiddleware reports it in Content-Language)."""
+        if not request.auth.has_header:
+            return
+        user = request.auth.optional_user
+        language = language_supported(user.language) if user is not None else None
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
 
     def _wants_graphiql(self, request) -> bool:
         return (

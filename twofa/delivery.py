@@ -24,7 +24,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
+from accounts.languages import language_of
 from accounts.models import User
 from core.exceptions import DomainError, RateLimited
 from core.ratelimit import cache_fail_closed
@@ -74,18 +76,27 @@ def code_send(
     """
     # Before any limit: a number we never send to must not spend anyone's budget.
     phone_send_allow(number=to, channel=channel)
+    # The user's own language, else the language of the request asking.
+    locale = language_of(user)
     attempts = []
     if resend is not None and resend[1]:
         name, ref = resend
         attempts.append(
             (
                 name,
-                lambda p, ref=ref: p.resend(ref=ref, to=to, channel=channel, purpose=purpose),
+                lambda p, ref=ref: p.resend(
+                    ref=ref, to=to, channel=channel, purpose=purpose, locale=locale
+                ),
             )
         )
     for name in provider_chain():
         if not attempts or name != attempts[0][0]:
-            attempts.append((name, lambda p: p.start(to=to, channel=channel, purpose=purpose)))
+            attempts.append(
+                (
+                    name,
+                    lambda p: p.start(to=to, channel=channel, purpose=purpose, locale=locale),
+                )
+            )
     detail = {"purpose": purpose, "channel": channel}
     for index, (name, send) in enumerate(attempts):
         audited_limits(
@@ -161,7 +172,7 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
     while not _lock_take(key, holder, seconds + 1):
         if time.monotonic() >= deadline:
             raise RateLimited(
-                "Another code is being sent to this number. Try again shortly.",
+                _("Another code is being sent to this number. Try again shortly."),
                 retry_after=seconds,
             )
         time.sleep(0.05)
@@ -180,7 +191,7 @@ def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> N
         login = live.filter(purpose=Challenge.Purpose.LOGIN).order_by("-expires_at").first()
         if login is not None:
             raise RateLimited(
-                "A sign-in code for this number is pending. Try again later.",
+                _("A sign-in code for this number is pending. Try again later."),
                 retry_after=max(1, login.expires_in),
             )
     provider_cancel(live.replace_pending())

@@ -17,6 +17,7 @@ import math
 import time
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import RateLimited
@@ -104,7 +105,7 @@ def backoff_check(user: User) -> None:
         until = cache.get(_keys(user)[1])
     if until is not None and until > time.time():
         raise RateLimited(
-            "Too many wrong codes. Wait before trying again.",
+            _("Too many wrong codes. Wait before trying again."),
             retry_after=math.ceil(until - time.time()),
         )
 

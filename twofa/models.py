@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from twofa.exceptions import CodeExpired, TooManyAttempts
 from twofa.phone import phone_mask
@@ -28,10 +29,10 @@ class Channel(models.TextChoices):
 class Method(models.TextChoices):
     """A second factor: a code sent to the phone, an authenticator app, or a recovery code."""
 
-    SMS = "sms", "SMS"
-    CALL = "call", "Voice call"
-    TOTP = "totp", "Authenticator app"
-    RECOVERY_CODE = "recovery", "Recovery code"
+    SMS = "sms", gettext_lazy("SMS")
+    CALL = "call", gettext_lazy("Voice call")
+    TOTP = "totp", gettext_lazy("Authenticator app")
+    RECOVERY_CODE = "recovery", gettext_lazy("Recovery code")
 
 
 PHONE_METHODS = frozenset({Method.SMS, Method.CALL})

@@ -114,10 +114,10 @@ test("GraphiQL runs a query, served entirely from this server", async () => {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({
-      query: 'mutation { tokenAuth(username: "test", password: "test1234") { token } }',
+      query: 'mutation { tokenAuth(username: "test", password: "test1234") { outcome { ... on AuthTokensPayload { token } } } }',
     }),
   }).then((r) => r.json());
-  const token = login.data.tokenAuth.token;
+  const token = login.data.tokenAuth.outcome.token;
   assert.ok(token);
   await page.locator('button[data-name="headers"]').click();
   // The tool section holds the variables editor, then the headers editor.
@@ -196,8 +196,8 @@ test("the demo page: sign in with an authenticator app", async () => {
     u: username,
     p: password,
   });
-  const signIn = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }";
-  const { token } = (await api(signIn, { u: username, p: password })).tokenAuth;
+  const signIn = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { outcome { ... on AuthTokensPayload { token } } } }";
+  const { token } = (await api(signIn, { u: username, p: password })).tokenAuth.outcome;
   const { secret } = (await api("mutation { setupTotp { secret } }", {}, token)).setupTotp;
   await api("mutation($c: String!) { confirmTotp(code: $c) { token } }", { c: totp(secret) }, token);
 
@@ -243,8 +243,8 @@ test("browser session: a reload keeps the login; another origin can't use the co
     u: username,
     p: password,
   });
-  const signIn = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }";
-  const { token } = (await api(signIn, { u: username, p: password })).tokenAuth;
+  const signIn = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { outcome { ... on AuthTokensPayload { token } } } }";
+  const { token } = (await api(signIn, { u: username, p: password })).tokenAuth.outcome;
   const { secret } = (await api("mutation { setupTotp { secret } }", {}, token)).setupTotp;
   await api("mutation($c: String!) { confirmTotp(code: $c) { token } }", { c: totp(secret) }, token);
 

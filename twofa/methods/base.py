@@ -14,6 +14,8 @@ import re
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from core.exceptions import BadUserInput
 from twofa.models import Challenge, PhoneNumber
@@ -72,7 +74,7 @@ class PhoneCodeMethod(SecondFactorMethod):
     def ensure_usable(self, challenge: Challenge) -> None:
         if not (challenge.sent_to_phone and challenge.provider_ref):
             raise BadUserInput(
-                "No code was sent to a phone for this challenge: request one with resendCode."
+                _("No code was sent to a phone for this challenge: request one with resendCode.")
             )
 
     def verify(self, challenge: Challenge, code: str) -> bool:

@@ -6,6 +6,7 @@ Called by the API (twofa.schema, accounts) and the admin's login (staff) alike.
 from dataclasses import replace
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.tokens import TokenPair, token_pair_issue
@@ -109,7 +110,7 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
     if not to_phone:
         phone = phone_number_for(challenge.user)
         if phone is None:
-            raise BadUserInput("There is no phone number to send a code to.")
+            raise BadUserInput(_("There is no phone number to send a code to."))
         number = phone.number
     channel = Channel(channel or (challenge.channel if to_phone else Channel.SMS)).value
     # A number this channel never goes to costs no send slot: the user can ask
@@ -125,7 +126,7 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
         challenge.refresh_from_db(fields=["status"])
         challenge.ensure_live()
         exc = RateLimited(
-            "Wait before requesting another code.",
+            _("Wait before requesting another code."),
             retry_after=challenge.send_wait(cooldown=cooldown),
         )
         audit_record(

@@ -131,9 +131,14 @@ async function busy(form, work) {
 
 // --- Steps --------------------------------------------------------------------------
 
+// `outcome` is one of two shapes: signed in (tokens) or a challenge to answer.
 const TOKEN_AUTH = `mutation SignIn($u: String!, $p: String!) {
   tokenAuth(username: $u, password: $p) {
-    twoFactorRequired token challenge phoneNumber message method methods codeSent
+    outcome {
+      __typename
+      ... on AuthTokensPayload { token }
+      ... on LoginChallenge { challenge message method methods codeSent }
+    }
   }
 }`;
 
@@ -151,8 +156,8 @@ $("#signin-form").addEventListener("submit", (event) => {
         { auth: false },
       );
     }
-    const result = (await gql(TOKEN_AUTH, { u, p }, { auth: false })).tokenAuth;
-    if (result.twoFactorRequired) {
+    const result = (await gql(TOKEN_AUTH, { u, p }, { auth: false })).tokenAuth.outcome;
+    if (result.__typename === "LoginChallenge") {
       state.challenge = result.challenge;
       state.purpose = "login";
       const byApp = result.method === "TOTP";
