@@ -5,7 +5,6 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.documents import PASSWORD, TOKEN_AUTH
 
-
 # What every send adds: its rollups (one upsert a table) and, once a minute,
 # the staff's send blocks (twofa.blocks caches them).
 SEND_BOOKKEEPING = ("twofa_sendrollup", "twofa_sendsourcerollup", "twofa_sendblock")
@@ -31,9 +30,7 @@ def test_a_2fa_login_reads_the_users_factors_once_and_writes_the_challenge(gql, 
     assert sum("twofa_phonenumber" in q for q in sql) == 1
 
 
-def test_a_send_costs_one_query_a_rollup_and_reads_the_blocks_from_the_cache(
-    gql, user_2fa, outbox
-):
+def test_a_send_costs_one_query_a_rollup_and_reads_the_blocks_from_the_cache(gql, user_2fa, outbox):
     queries_of_token_auth(gql)
 
     again = bookkeeping(queries_of_token_auth(gql))
