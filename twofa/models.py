@@ -353,6 +353,8 @@ class SendRollup(models.Model):
     failed = models.PositiveIntegerField(default=0)
 
     class Meta:
+        # Its admin page is staff's report (staff.sends), named for what it shows.
+        verbose_name_plural = "sends and fraud"
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "country", "provider", "channel"], name="twofa_send_rollup_key"
