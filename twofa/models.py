@@ -143,7 +143,7 @@ class Challenge(models.Model):
         indexes = [
             models.Index(fields=["user", "purpose", "status"]),
             # The admin's list (newest first) and retention (oldest first).
-            models.Index(fields=["created_at"], name="twofa_chall_created_idx"),
+            models.Index(fields=["created_at", "id"], name="twofa_chall_created_idx"),
         ]
 
     def __str__(self) -> str:
