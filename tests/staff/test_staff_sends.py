@@ -255,3 +255,9 @@ def test_the_same_block_twice_is_refused(staff_client, db, django_capture_on_com
 
     assert "SL is already blocked." in again.content.decode()
     assert SendBlock.objects.count() == 1
+
+
+def test_the_admin_index_links_to_it(staff_client):
+    index = staff_client.get("/admin/").content.decode()
+
+    assert f'<a href="{SENDS}"' in index and "Sends and fraud" in index
