@@ -59,7 +59,11 @@ class RefreshToken(models.Model):
     auth_version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "revoked_at"])]
+        indexes = [
+            models.Index(fields=["user", "revoked_at"]),
+            # Retention finds expired logins by it.
+            models.Index(fields=["expires_at"], name="accounts_refresh_expires_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"refresh token #{self.pk} of {self.user_id}"

@@ -253,3 +253,13 @@ def access_token_authenticate(token: str) -> tuple[User, Claims]:
         auth_time=auth_time if isinstance(auth_time, int) else None,
     )
     return user, claims
+
+
+def refresh_tokens_expired():
+    """Refresh tokens whose login has reached its absolute expiry.
+
+    Every token of a family shares that expiry, so this is whole families. A
+    rotated token of a login still running is not among them: presenting it
+    again must still end the login (token_refresh), so it is kept until then.
+    """
+    return RefreshToken.objects.filter(expires_at__lte=timezone.now())

@@ -356,6 +356,11 @@ TWOFA_RESEND_COOLDOWN = env_int("TWOFA_RESEND_COOLDOWN", 30)
 # challenge in a day, up to TWOFA_BACKOFF_MAX.
 TWOFA_BACKOFF_BASE = env_int("TWOFA_BACKOFF_BASE", 60)
 TWOFA_BACKOFF_MAX = env_int("TWOFA_BACKOFF_MAX", 3600)
+# Retention (`manage.py twofa_prune`, run daily): finished challenges and
+# audit events older than these many days are deleted. The daily send rollups
+# the staff's view reads are kept.
+TWOFA_RETENTION_CHALLENGES_DAYS = env_int("TWOFA_RETENTION_CHALLENGES_DAYS", 30)
+TWOFA_RETENTION_AUDIT_DAYS = env_int("TWOFA_RETENTION_AUDIT_DAYS", 365)
 
 # What a login must pass after the right password, in order (accounts.stages):
 # twofa's challenge for a user with a phone or an authenticator app. Code, not

@@ -3,9 +3,10 @@
 Kept apart from the services (twofa.services) because it has rules of its own that every
 send obeys, whichever flow asks (login, resend, enrollment):
 
-- every provider attempt is counted against the send limits and audited
-  (sent or failed, with the provider's name): a request that timed out at one
-  provider may still have reached the phone before the next one sent again;
+- every provider attempt is counted against the send limits, audited (sent
+  or failed, with the provider's name) and counted in the daily rollups
+  (twofa.rollups): a request that timed out at one provider may still have
+  reached the phone before the next one sent again;
 - a number has at most one live verification. Providers keep one pending
   verification per number (Twilio per service, Vonage refuses a second), so two
   challenges sharing a number would share, and cancel, each other's code. A
@@ -30,7 +31,7 @@ from accounts.languages import language_of
 from accounts.models import User
 from core.exceptions import DomainError, RateLimited
 from core.ratelimit import cache_fail_closed
-from twofa import limits
+from twofa import limits, rollups
 from twofa.audit import audit_record
 from twofa.conf import twofa_settings
 from twofa.exceptions import ProviderUnavailable
@@ -42,20 +43,30 @@ Kind = AuditEvent.Kind
 logger = logging.getLogger("twofa")
 
 
-def audited_limits(check, *, user: User, phone: str, ip: str, **detail) -> None:
-    """Run a limit check; record a refusal in the audit trail before it propagates."""
+def audited_limits(check, *, limit: str, user: User, phone: str, ip: str, **detail) -> None:
+    """Run a limit check; record a refusal (of `limit`: "send", "backoff") in
+    the audit trail and the rollups before it propagates."""
     try:
         check()
     except RateLimited as exc:
-        audit_record(
-            Kind.RATE_LIMITED,
-            user=user,
-            phone=phone,
-            ip=ip,
-            retry_after=exc.extensions["retryAfter"],
-            **detail,
-        )
+        refusal_record(limit, user=user, phone=phone, ip=ip, exc=exc, **detail)
         raise
+
+
+def refusal_record(
+    limit: str, *, user: User, phone: str, ip: str, exc: RateLimited, **detail
+) -> None:
+    """Audit and count one rate-limit refusal."""
+    audit_record(
+        Kind.RATE_LIMITED,
+        user=user,
+        phone=phone,
+        ip=ip,
+        limit=limit,
+        retry_after=exc.extensions["retryAfter"],
+        **detail,
+    )
+    rollups.refusal_counted(limit)
 
 
 def code_send(
@@ -101,6 +112,7 @@ def code_send(
     for index, (name, send) in enumerate(attempts):
         audited_limits(
             lambda: limits.send_allow(user=user, phone=to, ip=ip, purpose=purpose),
+            limit="send",
             user=user,
             phone=to,
             ip=ip,
@@ -118,11 +130,13 @@ def code_send(
                 error=type(exc).__name__,
                 **detail,
             )
+            rollups.send_failure_counted(number=to, provider=name, channel=channel)
             if not isinstance(exc, ProviderUnavailable) or index == len(attempts) - 1:
                 raise
             logger.warning("2FA provider %s unavailable; trying %s", name, attempts[index + 1][0])
             continue
         audit_record(Kind.CODE_SENT, user=user, phone=to, ip=ip, provider=name, **detail)
+        rollups.send_counted(number=to, provider=name, channel=channel, ip=ip)
         return name, ref
     raise ProviderUnavailable()
 
