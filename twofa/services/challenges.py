@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import AMR_PASSWORD
+from core import metrics
 from core.exceptions import DomainError, RateLimited
 from twofa import limits
 from twofa.audit import audit_record
@@ -91,6 +92,7 @@ def _challenge_record(
         **local,
         expires_at=now + timedelta(seconds=twofa_settings.TWOFA_CHALLENGE_TTL),
     )
+    metrics.CHALLENGES.labels(purpose, "started").inc()
     return IssuedChallenge(challenge, token, code_sent=sent if method_get(channel).sends else None)
 
 
@@ -153,7 +155,12 @@ def challenge_check(
     evaluated for one challenge, whatever the method.
     """
     user = challenge.user
-    challenge.ensure_live()
+    try:
+        challenge.ensure_live()
+    except CodeExpired:
+        if challenge.status == Challenge.Status.PENDING:  # over by its TTL, not ended
+            metrics.CHALLENGES.labels(challenge.purpose, "expired").inc()
+        raise
     answer = method_get(method or challenge.channel)
     if answer.sends and challenge.sent_to_phone:
         # The code came by the latest send, whatever phone channel was named.
@@ -172,6 +179,8 @@ def challenge_check(
     if code is not None and _method_verify(locked, answer, code):
         if not locked.mark_verified():
             raise CodeExpired()
+        metrics.VERIFICATIONS.labels(answer.key, "verified").inc()
+        metrics.CHALLENGES.labels(locked.purpose, "verified").inc()
         if not answer.sends and locked.sent_to_phone:
             # Answered another way: close the code that went to the phone.
             provider_cancel([(locked.provider, locked.provider_ref)])
@@ -187,6 +196,7 @@ def challenge_check(
         return Verified(locked, answer.key)
 
     attempts_left = max_attempts - locked.attempts
+    metrics.VERIFICATIONS.labels(answer.key, "wrong").inc()
     audit_record(
         Kind.WRONG_CODE,
         user=user,
@@ -200,6 +210,7 @@ def challenge_check(
         locked.mark_failed()
         if locked.sent_to_phone:
             provider_cancel([(locked.provider, locked.provider_ref)])
+        metrics.CHALLENGES.labels(locked.purpose, "locked").inc()
         backoff = limits.backoff_start(user)
         audit_record(
             Kind.LOCKED, user=user, phone=phone, ip=ip, purpose=locked.purpose, backoff=backoff
