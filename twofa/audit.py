@@ -1,5 +1,7 @@
 """The 2FA audit trail: every event is stored (twofa.AuditEvent) and logged.
 
+Each event is also one log record of the "twofa.audit" logger, with its
+fields as the record's `audit` (a JSON log line carries them as an object).
 Phone numbers are stored and logged masked; codes never appear here.
 """
 
@@ -31,5 +33,14 @@ def audit_record(kind: str, *, user=None, phone: str = "", ip: str = "", **detai
         masked or "-",
         ip or "-",
         " ".join(f"{k}={v}" for k, v in sorted(detail.items())),
+        extra={
+            "audit": {
+                "kind": kind,
+                "user": getattr(user, "pk", None),
+                "phone": masked,
+                "ip": event.ip,
+                **detail,
+            }
+        },
     )
     return event
