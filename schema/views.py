@@ -51,7 +51,7 @@ class GraphQLView(GrapheneView):
         request.auth = RequestAuth(request)
         outcome = {"operation_type": "none", "field": "none", "outcome": "ok"}
         response = self._dispatch(request, outcome)
-        if response.status_code != 200 or outcome["operation_type"] != "none":
+        if outcome:  # emptied for the GraphiQL page, which is no operation
             metrics.GRAPHQL_OPERATIONS.labels(**outcome).inc()
         return response
 
@@ -61,6 +61,7 @@ class GraphQLView(GrapheneView):
             request_method_check(request)
             if self._wants_graphiql(request):
                 # Our own page: assets from this server, no CDN, no inline script.
+                outcome.clear()
                 return graphiql_render(request)
             if media_type is None:
                 raise RequestError(

@@ -177,3 +177,13 @@ def test_a_short_metrics_token_stops_a_production_start(settings):
         call_command("check")
     settings.METRICS_TOKEN = METRICS_TOKEN
     call_command("check")
+
+
+def test_a_document_that_fails_validation_counts_with_its_code(client):
+    labels = {"operation_type": "none", "field": "none", "outcome": "GRAPHQL_VALIDATION_FAILED"}
+    deltas = Deltas(("pollstr_graphql_operations_total", labels))
+    response = client.post(
+        "/graphql", {"query": "{ noSuchField }"}, content_type="application/json"
+    )
+    assert response.status_code in (200, 400)
+    assert deltas.moved() == [1]
