@@ -1,6 +1,6 @@
 """The Prometheus metrics every process counts, and the one way to read them.
 
-Defined once here, counted at the seams (the send path, challenges, the
+Defined once here, counted at the seams (the audit trail, the send path, challenges, the
 limits, the GraphQL view, the request middleware) and served by ops.views at
 /metrics. Every label takes a bounded set of values: names from our code and
 settings (providers, channels, methods, limit groups, views, error codes),

@@ -91,7 +91,6 @@ def code_send(
                 (name, "start", lambda p: p.start(to=to, channel=channel, purpose=purpose))
             )
     detail = {"purpose": purpose, "channel": channel}
-    country = metrics.country_of(to)
     for index, (name, operation, send) in enumerate(attempts):
         audited_limits(
             lambda: limits.send_allow(user=user, phone=to, ip=ip, purpose=purpose),
@@ -104,7 +103,6 @@ def code_send(
             with provider_call(name, operation):
                 ref = send(provider_get(name))
         except DomainError as exc:
-            metrics.CODES_SENT.labels(name, channel, country, "failed").inc()
             audit_record(
                 Kind.SEND_FAILED,
                 user=user,
@@ -120,7 +118,6 @@ def code_send(
             metrics.FAILOVERS.labels(name, following).inc()
             logger.warning("2FA provider %s unavailable; trying %s", name, following)
             continue
-        metrics.CODES_SENT.labels(name, channel, country, "sent").inc()
         audit_record(Kind.CODE_SENT, user=user, phone=to, ip=ip, provider=name, **detail)
         return name, ref
     raise ProviderUnavailable()

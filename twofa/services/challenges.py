@@ -179,8 +179,6 @@ def challenge_check(
     if code is not None and _method_verify(locked, answer, code):
         if not locked.mark_verified():
             raise CodeExpired()
-        metrics.VERIFICATIONS.labels(answer.key, "verified").inc()
-        metrics.CHALLENGES.labels(locked.purpose, "verified").inc()
         if not answer.sends and locked.sent_to_phone:
             # Answered another way: close the code that went to the phone.
             provider_cancel([(locked.provider, locked.provider_ref)])
@@ -196,7 +194,6 @@ def challenge_check(
         return Verified(locked, answer.key)
 
     attempts_left = max_attempts - locked.attempts
-    metrics.VERIFICATIONS.labels(answer.key, "wrong").inc()
     audit_record(
         Kind.WRONG_CODE,
         user=user,
@@ -210,7 +207,6 @@ def challenge_check(
         locked.mark_failed()
         if locked.sent_to_phone:
             provider_cancel([(locked.provider, locked.provider_ref)])
-        metrics.CHALLENGES.labels(locked.purpose, "locked").inc()
         backoff = limits.backoff_start(user)
         audit_record(
             Kind.LOCKED, user=user, phone=phone, ip=ip, purpose=locked.purpose, backoff=backoff
