@@ -5,6 +5,10 @@ are JSON, one object a line."""
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +16,8 @@ from core.logs import JsonFormatter, RequestContextFilter
 from tests.documents import PASSWORD, TOKEN_AUTH
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -102,3 +108,32 @@ def test_a_message_with_newlines_stays_one_json_line():
     formatted = JsonFormatter().format(record)
     assert "\n" not in formatted
     assert json.loads(formatted)["message"] == 'a\nb "}\n{'
+
+
+@pytest.mark.parametrize(
+    ("environment", "formatter"),
+    [
+        ({"DEBUG": "1"}, "plain"),
+        ({"DEBUG": "0"}, "json"),
+        ({"DEBUG": "1", "LOG_FORMAT": "json"}, "json"),
+    ],
+)
+def test_json_lines_in_production_and_human_lines_under_debug(environment, formatter):
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "LOG_FORMAT")},
+        "SECRET_KEY": "x" * 50,
+        **environment,
+    }
+    chosen = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.LOGGING['handlers']['console']['formatter'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert chosen == formatter
