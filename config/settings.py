@@ -426,6 +426,8 @@ CORS_ALLOW_HEADERS = [
         "traceparent,tracestate,baggage,sentry-trace",
     )
 ]
+# Response headers a cross-origin page may read: the request id (ops.middleware).
+CORS_EXPOSE_HEADERS = ["x-request-id"]
 # What /graphql answers: advertising more (DELETE, PUT, PATCH) only earns a 405.
 CORS_ALLOW_METHODS = ["GET", "OPTIONS", "POST"]
 # Seconds a browser may reuse a preflight (browsers cap it: Chromium at 7200).

@@ -137,3 +137,16 @@ def test_json_lines_in_production_and_human_lines_under_debug(environment, forma
         check=True,
     ).stdout.strip()
     assert chosen == formatter
+
+
+def test_a_page_on_an_allowed_origin_may_read_the_request_id(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    response = client.post(
+        "/graphql",
+        {"query": "{ __typename }"},
+        content_type="application/json",
+        HTTP_ORIGIN="https://app.example.com",
+    )
+    assert response["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert "x-request-id" in response["Access-Control-Expose-Headers"].lower()
+    assert response["X-Request-ID"]
