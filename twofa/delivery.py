@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import language_of
 from accounts.models import User
+from core import metrics
 from core.exceptions import DomainError, RateLimited
 from core.ratelimit import cache_fail_closed
 from twofa import limits, rollups
@@ -37,7 +38,7 @@ from twofa.conf import twofa_settings
 from twofa.exceptions import ProviderUnavailable
 from twofa.models import AuditEvent, Challenge
 from twofa.phone import phone_send_allow
-from twofa.providers import provider_chain, provider_get
+from twofa.providers import provider_call, provider_chain, provider_get
 
 Kind = AuditEvent.Kind
 logger = logging.getLogger("twofa")
@@ -95,6 +96,7 @@ def code_send(
         attempts.append(
             (
                 name,
+                "resend",
                 lambda p, ref=ref: p.resend(
                     ref=ref, to=to, channel=channel, purpose=purpose, locale=locale
                 ),
@@ -105,11 +107,12 @@ def code_send(
             attempts.append(
                 (
                     name,
+                    "start",
                     lambda p: p.start(to=to, channel=channel, purpose=purpose, locale=locale),
                 )
             )
     detail = {"purpose": purpose, "channel": channel}
-    for index, (name, send) in enumerate(attempts):
+    for index, (name, operation, send) in enumerate(attempts):
         audited_limits(
             lambda: limits.send_allow(user=user, phone=to, ip=ip, purpose=purpose),
             limit="send",
@@ -119,7 +122,8 @@ def code_send(
             purpose=purpose,
         )
         try:
-            ref = send(provider_get(name))
+            with provider_call(name, operation):
+                ref = send(provider_get(name))
         except DomainError as exc:
             audit_record(
                 Kind.SEND_FAILED,
@@ -133,7 +137,9 @@ def code_send(
             rollups.send_failure_counted(number=to, provider=name, channel=channel)
             if not isinstance(exc, ProviderUnavailable) or index == len(attempts) - 1:
                 raise
-            logger.warning("2FA provider %s unavailable; trying %s", name, attempts[index + 1][0])
+            following = attempts[index + 1][0]
+            metrics.FAILOVERS.labels(name, following).inc()
+            logger.warning("2FA provider %s unavailable; trying %s", name, following)
             continue
         audit_record(Kind.CODE_SENT, user=user, phone=to, ip=ip, provider=name, **detail)
         rollups.send_counted(number=to, provider=name, channel=channel, ip=ip)
@@ -151,7 +157,8 @@ def provider_cancel(verifications) -> None:
         if not ref:  # nothing was sent for it
             continue
         try:
-            provider_get(provider).cancel(ref=ref)
+            with provider_call(provider, "cancel"):
+                provider_get(provider).cancel(ref=ref)
         except (DomainError, LookupError):
             logger.warning("could not cancel a verification at 2FA provider %s", provider)
 
@@ -185,6 +192,7 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
     # send still in flight.
     while not _lock_take(key, holder, seconds + 1):
         if time.monotonic() >= deadline:
+            metrics.RATE_LIMITED.labels("twofa.number-lock").inc()
             raise RateLimited(
                 _("Another code is being sent to this number. Try again shortly."),
                 retry_after=seconds,
@@ -204,6 +212,7 @@ def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> N
     if purpose != Challenge.Purpose.LOGIN:
         login = live.filter(purpose=Challenge.Purpose.LOGIN).order_by("-expires_at").first()
         if login is not None:
+            metrics.RATE_LIMITED.labels("twofa.login-pending").inc()
             raise RateLimited(
                 _("A sign-in code for this number is pending. Try again later."),
                 retry_after=max(1, login.expires_in),

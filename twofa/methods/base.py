@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.exceptions import BadUserInput
 from twofa.models import Challenge, PhoneNumber
-from twofa.providers import provider_get
+from twofa.providers import provider_call, provider_get
 
 if TYPE_CHECKING:
     from twofa.selectors import TwoFactorState
@@ -81,7 +81,8 @@ class PhoneCodeMethod(SecondFactorMethod):
         # The provider that sent the latest code checks it, whichever phone
         # channel the user names: the code came by the latest send.
         provider = provider_get(challenge.provider)
-        return provider.check(ref=challenge.provider_ref, to=challenge.phone_number, code=code)
+        with provider_call(challenge.provider, "check"):
+            return provider.check(ref=challenge.provider_ref, to=challenge.phone_number, code=code)
 
     def remove(self, user: User) -> None:
         PhoneNumber.objects.filter(user=user).delete()

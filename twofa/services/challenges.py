@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import AMR_PASSWORD
+from core import metrics
 from core.exceptions import DomainError, RateLimited
 from core.http import client_network
 from twofa import limits, rollups
@@ -92,6 +93,7 @@ def _challenge_record(
         **local,
         expires_at=now + timedelta(seconds=twofa_settings.TWOFA_CHALLENGE_TTL),
     )
+    metrics.CHALLENGES.labels(purpose, "started").inc()
     return IssuedChallenge(challenge, token, code_sent=sent if method_get(channel).sends else None)
 
 
@@ -156,7 +158,12 @@ def challenge_check(
     evaluated for one challenge, whatever the method.
     """
     user = challenge.user
-    challenge.ensure_live()
+    try:
+        challenge.ensure_live()
+    except CodeExpired:
+        if challenge.status == Challenge.Status.PENDING:  # over by its TTL, not ended
+            metrics.CHALLENGES.labels(challenge.purpose, "expired").inc()
+        raise
     answer = method_get(method or challenge.channel)
     if answer.sends and challenge.sent_to_phone:
         # The code came by the latest send, whatever phone channel was named.
