@@ -1,4 +1,4 @@
-"""Sign-up and the password step of login."""
+"""Sign-up, the password step of login, the password change, and signing out everywhere."""
 
 import logging
 from dataclasses import dataclass
@@ -173,3 +173,12 @@ def password_change(user: User, *, old_password: str, new_password: str, ip: str
         "password changed: user=%s ip=%s revoked_refresh_tokens=%s", user.pk, ip or "-", revoked
     )
     return user
+
+
+def sign_out_everywhere(user: User, *, ip: str = "") -> int:
+    """End every session of the user, the caller's own included: every refresh
+    token is revoked and every access token stops working (sessions_end).
+    Returns how many refresh tokens were still usable."""
+    revoked = sessions_end(user, reason="signed_out_everywhere", ip=ip)
+    logger.info("signed out everywhere: user=%s ip=%s revoked=%s", user.pk, ip or "-", revoked)
+    return revoked

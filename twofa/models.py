@@ -257,6 +257,9 @@ class AuditEvent(models.Model):
         RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
         PREFERENCE_CHANGED = "preference_changed", "Preferred method changed"
         REFRESH_TOKEN_REUSED = "refresh_token_reused", "Refresh token reused (login ended)"
+        PHONE_REMOVED = "phone_removed", "Phone removed"
+        SESSION_REVOKED = "session_revoked", "Signed out of one session"
+        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
