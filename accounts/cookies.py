@@ -63,6 +63,10 @@ def tokens_deliver(request: HttpRequest, answer) -> None:
     if browser:
         setattr(request, _PENDING, raw)
         answer.refresh_token = None
+        # tokenAuth's answer carries the pair twice: flat, and in its `outcome`.
+        outcome = getattr(answer, "outcome", None)
+        if getattr(outcome, "refresh_token", None) == raw:
+            outcome.refresh_token = None
 
 
 def _origin_allowed(request: HttpRequest) -> bool:
