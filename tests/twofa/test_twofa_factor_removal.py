@@ -132,3 +132,12 @@ def test_without_a_phone_there_is_nothing_to_remove(gql, user):
     assert result.codes == ["BAD_USER_INPUT"]
     assert gql(ME, token=pair.token).data["me"]["twoFactor"]["methods"] == ["TOTP"]
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.PHONE_REMOVED).exists()
+
+
+def test_without_an_app_there_is_no_app_to_remove(gql, user_2fa):
+    pair = _verified(user_2fa)
+
+    result = gql("mutation { removeTotp { token } }", token=pair.token)
+
+    assert result.codes == ["BAD_USER_INPUT"]
+    assert gql(ME, token=pair.token).data["me"]["twoFactor"]["methods"] == ["SMS", "CALL"]
