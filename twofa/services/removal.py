@@ -25,15 +25,19 @@ PHONE_METHODS = (Method.SMS.value, Method.CALL.value)
 def _factor_remove(
     user: User, methods: tuple[str, ...], *, kind: str, reason: str, ip: str, phone: str = ""
 ) -> None:
-    state = TwoFactorState(user)
-    if not any(m in state.methods for m in methods):
-        raise BadUserInput("That method is not set up for this account.")
-    others = [m for m in state.methods if m not in methods and not method_get(m).fallback]
-    audit_record(kind, user=user, phone=phone, ip=ip)
-    if not others:
-        twofa_disable(user, ip=ip)
-        return
     with transaction.atomic():
+        # Two removals at once (the app in one tab, the phone in another) each
+        # see the other factor still there unless they take turns: the user's
+        # row is the turn, so the second sees it is the last and turns 2FA off.
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        state = TwoFactorState(user)
+        if not any(m in state.methods for m in methods):
+            raise BadUserInput("That method is not set up for this account.")
+        others = [m for m in state.methods if m not in methods and not method_get(m).fallback]
+        audit_record(kind, user=user, phone=phone, ip=ip)
+        if not others:
+            twofa_disable(user, ip=ip)
+            return
         for key in methods:
             method_get(key).remove(user)
         MethodPreference.objects.filter(user=user, method__in=methods).delete()
