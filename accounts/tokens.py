@@ -228,7 +228,12 @@ def sessions_active(user: User) -> list[Session]:
     first = RefreshToken.objects.filter(family=OuterRef("family")).order_by("pk")
     current = (
         RefreshToken.objects.filter(
-            user=user, revoked_at=None, rotated_at=None, expires_at__gt=timezone.now()
+            user=user,
+            revoked_at=None,
+            rotated_at=None,
+            expires_at__gt=timezone.now(),
+            # A refresh that raced sessions_end() left a token it won't honour.
+            auth_version=user.auth_version,
         )
         .annotate(started_at=Subquery(first.values("created_at")[:1]))
         .order_by("-created_at", "-pk")
@@ -272,7 +277,8 @@ def refresh_tokens_revoke_all(user: User) -> int:
 
 
 def sessions_end(user: User, *, reason: str, ip: str = "") -> int:
-    """End every session of a user: the password or a second factor changed.
+    """End every session of a user: the password or a second factor changed,
+    or the user signed out everywhere.
 
     Bumps the user's auth_version (access tokens and admin sessions issued
     before stop working), revokes every refresh token, and tells other apps

@@ -100,6 +100,16 @@ def test_ended_and_expired_logins_are_not_listed(gql, user):
     assert len(sessions(gql, kept["token"])) == 1
 
 
+def test_a_login_from_before_every_session_ended_is_not_listed(gql, user):
+    # What a refresh racing sessions_end() can leave: a token of the old version.
+    stale = token_pair_issue(user, amr=["pwd"])
+    User.objects.filter(pk=user.pk).update(auth_version=user.auth_version + 1)
+    mine = sign_in(gql)
+
+    assert gql(REFRESH, {"r": stale.refresh_token}).codes == ["INVALID_REFRESH_TOKEN"]
+    assert [s["current"] for s in sessions(gql, mine["token"])] == [True]
+
+
 def _family(token: str) -> uuid.UUID:
     from graphql_jwt.utils import get_payload
 
