@@ -128,9 +128,9 @@ class UserType(graphene.ObjectType):
         first=graphene.Int(description="How many events (default 20, at most 100)."),
         after=graphene.String(description="Read on after this cursor (`pageInfo.endCursor`)."),
         description=(
-            "The user's own security events (sign-ins, codes sent, factors added or removed, "
-            "sessions ended), newest first, page by page. Only the user may read them, with "
-            "a full login."
+            "The user's own security events (codes sent and checked at sign-in, factors added "
+            "or removed, sessions signed out), newest first, page by page. Only the user may "
+            "read them, with a full login."
         ),
     )
 
