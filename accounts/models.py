@@ -43,7 +43,15 @@ class RefreshToken(models.Model):
     `auth_version` is the user's when the token was issued: a token that a
     refresh racing sessions_end() created after its revocation ran is still
     refused, because the user's version has moved on.
+
+    `client_kind` and `client_network` say, for the user's list of sessions,
+    what received the token: a browser page (cookie) or an app, from which
+    network (coarse: core.http.client_network_coarse, never the address).
     """
+
+    class ClientKind(models.TextChoices):
+        BROWSER = "browser", "Browser"
+        APP = "app", "App"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refresh_tokens"
@@ -57,6 +65,9 @@ class RefreshToken(models.Model):
     rotated_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     auth_version = models.PositiveIntegerField(default=0)
+    # Empty for a token handed out other than through the API (tests, scripts).
+    client_kind = models.CharField(max_length=8, choices=ClientKind.choices, blank=True)
+    client_network = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [

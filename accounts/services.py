@@ -1,4 +1,5 @@
-"""Sign-up, the password step of login, and the user's own settings."""
+"""Sign-up, the password step of login, the password change, signing out
+everywhere, and the user's own settings."""
 
 import logging
 from dataclasses import dataclass
@@ -189,3 +190,12 @@ def user_language_set(user: User, *, language: str | None) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+def sign_out_everywhere(user: User, *, ip: str = "") -> int:
+    """End every session of the user, the caller's own included: every refresh
+    token is revoked and every access token stops working (sessions_end).
+    Returns how many refresh tokens were still usable."""
+    revoked = sessions_end(user, reason="signed_out_everywhere", ip=ip)
+    logger.info("signed out everywhere: user=%s ip=%s revoked=%s", user.pk, ip or "-", revoked)
+    return revoked

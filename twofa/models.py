@@ -274,6 +274,9 @@ class AuditEvent(models.Model):
         REFRESH_TOKEN_REUSED = "refresh_token_reused", "Refresh token reused (login ended)"
         SEND_BLOCK_ADDED = "send_block_added", "Sends blocked by staff"
         SEND_BLOCK_REMOVED = "send_block_removed", "Send block lifted by staff"
+        PHONE_REMOVED = "phone_removed", "Phone removed"
+        SESSION_REVOKED = "session_revoked", "Signed out of one session"
+        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

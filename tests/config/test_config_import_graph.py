@@ -42,7 +42,8 @@ def test_app_never_imports_the_apps_that_depend_on_it(app, forbidden):
 
 
 def test_accounts_names_twofa_only_as_the_graphql_types_of_its_contract():
-    """The one coupling left, pinned: the User type's twoFactor field and
+    """The one coupling left, pinned: the User type's twoFactor and
+    securityEvents fields and
     tokenAuth's 2FA fields and its outcome (tokens or twofa's LoginChallenge)
     are typed by name (the schema's contract), resolved
     when the root schema is built; nothing else in accounts names twofa."""
@@ -58,4 +59,5 @@ def test_accounts_names_twofa_only_as_the_graphql_types_of_its_contract():
         ("accounts/schema.py", "twofa.schema.CodeNotSentReasonEnum"),
         ("accounts/schema.py", "twofa.schema.TwoFactorMethodEnum"),
         ("accounts/schema.py", "twofa.schema.TokenAuthOutcome"),
+        ("accounts/schema.py", "twofa.schema.SecurityEventConnection"),
     }
