@@ -4,10 +4,14 @@
   "use strict";
   var root = document.getElementById("graphiql");
   var fetcher = window.GraphiQL.createFetcher({ url: root.dataset.endpoint });
+  // A tab per step of the flow (web/graphiql_tabs.py), rendered as a JSON script tag.
+  var tabsElement = document.getElementById("graphiql-tabs");
+  var tabs = tabsElement ? JSON.parse(tabsElement.textContent) : [];
   window.ReactDOM.createRoot(root).render(
     window.React.createElement(window.GraphiQL, {
       fetcher: fetcher,
       defaultQuery: root.dataset.defaultQuery,
+      defaultTabs: tabs.length ? tabs : undefined,
       // The header editor is open, so `Authorization: Bearer ...` can be pasted in;
       // headers are not persisted in localStorage (tokens don't outlive the tab).
       isHeadersEditorEnabled: true,
