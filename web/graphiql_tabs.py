@@ -65,8 +65,7 @@ mutation Verify($challenge: String!, $code: String!, $method: TwoFactorMethod) {
 }
 """,
         variables=(
-            '{\n  "challenge": "<challenge from step 2>",\n  "code": "123456",\n'
-            '  "method": null\n}'
+            '{\n  "challenge": "<challenge from step 2>",\n  "code": "123456",\n  "method": null\n}'
         ),
     ),
     GraphiQLTab(

@@ -20,7 +20,7 @@ from web.outbox import outbox_messages
 
 DEV_OUTBOX_PATH = "dev/outbox"
 
-# Shown in a tab of its own when the page is opened without tabs (web/graphiql_tabs.py has the flow).
+# GraphiQL's query when it has no tabs to open (web/graphiql_tabs.py holds the flow's tabs).
 GRAPHIQL_DEFAULT_QUERY = """# Welcome to Pollstr's GraphiQL. Polls are public, newest first,
 # a page at a time (pass pageInfo.endCursor as `after` for the next page):
 {
@@ -71,9 +71,7 @@ def demo(request):
 def dev_outbox_enabled() -> bool:
     """Whether `/dev/outbox` may answer: development, console provider, an outbox file."""
     return bool(
-        settings.DEBUG
-        and "console" in provider_chain()
-        and twofa_settings.TWOFA_CONSOLE_OUTBOX
+        settings.DEBUG and "console" in provider_chain() and twofa_settings.TWOFA_CONSOLE_OUTBOX
     )
 
 
@@ -95,5 +93,5 @@ def dev_outbox(request):
 
 @require_GET
 def favicon(request):
-    """Browsers ask for /favicon.ico whatever a page links; send them to the one every page links."""
+    """Browsers ask for /favicon.ico whatever a page links: send them to the icon our pages link."""
     return HttpResponsePermanentRedirect(static("web/favicon.svg"))

@@ -85,7 +85,9 @@ def test_only_the_tail_of_a_large_outbox_is_read(tmp_path):
 
     messages = outbox_messages(str(path))
 
-    assert [m["code"] for m in messages] == [f"{n:06d}" for n in range(1999, 1999 - OUTBOX_LIMIT, -1)]
+    assert [m["code"] for m in messages] == [
+        f"{n:06d}" for n in range(1999, 1999 - OUTBOX_LIMIT, -1)
+    ]
 
 
 def test_broken_lines_are_skipped(tmp_path):
