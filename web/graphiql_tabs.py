@@ -89,18 +89,18 @@ mutation ConfirmPhone($phoneNumber: String!, $code: String!) {
     ),
     GraphiQLTab(
         query="""# 5. Vote: needs a token verified with a second factor (Headers tab below).
-# Read the choices' ids first (Polls), then Vote.
+# The choices' ids are in Polls (no token needed).
+mutation Vote($choiceId: ID!) {
+  vote(choiceId: $choiceId) {
+    poll { question totalVotes myVote { text } choices { id text votes } }
+  }
+}
+
 query Polls {
   pollsConnection(first: 5) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { id question totalVotes choices { id text votes } } }
-  }
-}
-
-mutation Vote($choiceId: ID!) {
-  vote(choiceId: $choiceId) {
-    poll { question totalVotes myVote { text } choices { id text votes } }
   }
 }
 """,
