@@ -3,8 +3,9 @@
 With `--reset` (`make reset-demo`), the demo user and the demo poll are put
 back as they were first made: the user deleted with everything hanging off it
 (its phone, authenticator app, recovery codes, challenges, sessions, votes) and
-created again with the demo password, the poll deleted with its votes and
-created again. Other users and polls are left alone.
+created again with the demo password, the poll's votes (and any choice added
+since) deleted, so it keeps its id and its choices' ids. Other users and polls
+are left alone.
 """
 
 from django.core.management.base import BaseCommand
@@ -33,7 +34,10 @@ class Command(BaseCommand):
     def handle(self, *args, reset=False, **options):
         if reset:
             User.objects.filter(username=DEMO_USERNAME).delete()
-            Poll.objects.filter(question=DEMO_QUESTION).delete()
+            # The poll and its choices keep their ids (GraphiQL's Vote tab names choice 1).
+            for poll in Poll.objects.filter(question=DEMO_QUESTION):
+                poll.votes.all().delete()
+                poll.choices.exclude(text__in=DEMO_CHOICES).delete()
         user, created = User.objects.get_or_create(username=DEMO_USERNAME)
         if created:
             # A development account: its password is public, so validators are skipped.
