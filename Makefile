@@ -104,13 +104,13 @@ bench: $(BENCH_STAMP) vendor
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 migrate: $(STAMP)
+	@mkdir -p $(dir $(OUTBOX))
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 run: seed vendor
-	@mkdir -p $(dir $(OUTBOX))
 	@$(MAKE) --no-print-directory urls
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
