@@ -112,3 +112,10 @@ def test_what_make_run_writes_is_ignored_by_git(path):
 @needs_make
 def test_the_outbox_make_run_writes_is_the_ignored_one():
     assert re.fullmatch(r"var/[\w.-]+", run_environment()["TWOFA_CONSOLE_OUTBOX"])
+
+
+@needs_make
+def test_make_reset_demo_reseeds_with_reset_on_the_run_settings():
+    [line] = [line for line in make("-n", "reset-demo").splitlines() if "seed_demo" in line]
+    assert line.endswith("manage.py seed_demo --reset")
+    assert "DEBUG=1" in line
