@@ -29,8 +29,10 @@ RUN_ENV = DEBUG=1 SECRET_KEY=development-only-insecure-key-for-make-run \
 RUN_HOSTNAME := $(if $(filter 127.0.0.1 0.0.0.0 :: ::1 localhost,$(HOST)),localhost,$(HOST))
 RUN_URL := http://$(RUN_HOSTNAME):$(PORT)
 # DEBUG admits 127.0.0.1 and localhost; a HOST that is a name is admitted too.
+# ALLOWED_HOSTS from the environment, when set, wins.
 comma := ,
-RUN_ALLOWED_HOSTS ?= 127.0.0.1,localhost$(if $(filter-out localhost,$(RUN_HOSTNAME)),$(comma)$(RUN_HOSTNAME))
+RUN_DEFAULT_HOSTS := 127.0.0.1,localhost$(if $(filter-out localhost,$(RUN_HOSTNAME)),$(comma)$(RUN_HOSTNAME))
+RUN_ALLOWED_HOSTS ?= $(if $(ALLOWED_HOSTS),$(ALLOWED_HOSTS),$(RUN_DEFAULT_HOSTS))
 
 .PHONY: run urls reset-demo serve bench test lint format venv vendor clients codegen node-deps schema migrate seed clean
 

@@ -16,10 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 needs_make = pytest.mark.skipif(not shutil.which("make"), reason="make is not installed")
 
 
-def make(*args: str) -> str:
+def make(*args: str, **env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k != "ALLOWED_HOSTS"} | env
     result = subprocess.run(
         ["make", "--no-print-directory", *args],
         cwd=ROOT,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=60,
@@ -31,6 +33,7 @@ def make(*args: str) -> str:
 def run_environment(*args: str) -> dict[str, str]:
     """The environment `make run` starts the server with (from a dry run)."""
     [line] = [line for line in make("-n", "run", *args).splitlines() if "runserver" in line]
+    assert line.startswith("DEBUG=1 "), line
     words = shlex.split(line)
     return dict(w.split("=", 1) for w in words[: words.index(".venv/bin/python")])
 
@@ -51,6 +54,16 @@ def test_make_run_serves_on_the_chosen_host_and_port_and_admits_a_host_name():
     assert "http://pollstr.test:9123/ " in make("-s", "urls", "HOST=pollstr.test", "PORT=9123")
     hosts = run_environment("HOST=pollstr.test")["ALLOWED_HOSTS"].split(",")
     assert hosts == ["127.0.0.1", "localhost", "pollstr.test"]
+
+
+@needs_make
+def test_allowed_hosts_from_the_environment_wins():
+    [line] = [
+        line
+        for line in make("-n", "run", ALLOWED_HOSTS="dev.example,localhost").splitlines()
+        if "runserver" in line
+    ]
+    assert " ALLOWED_HOSTS=dev.example,localhost " in line
 
 
 @needs_make
