@@ -1,5 +1,7 @@
 # Pollstr: two-factor authentication for a GraphQL API on Django.
-#   make run    serve http://127.0.0.1:8000/graphql on the embedded defaults
+#   make run    serve http://localhost:8000/ (and /graphql, /admin/, /dev/outbox) for development;
+#               PORT=8001 HOST=0.0.0.0 make run to choose where
+#   make reset-demo  put the demo user and poll back as `make run` first made them
 #   make test   run the whole test suite
 #   make lint   ruff check and format check
 #   make schema regenerate schema.graphql (SDL) after changing the API
@@ -15,9 +17,25 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Development settings for `make run` only; production sets its own environment.
-RUN_ENV := DEBUG=1 SECRET_KEY=development-only-insecure-key-for-make-run
+# The console provider also writes each code to OUTBOX (shown at /dev/outbox),
+# and the send limits fit a person trying the flows all afternoon.
+OUTBOX := var/outbox.jsonl
+DEV_LIMITS := TWOFA_SEND_LIMIT_PER_PHONE=100 TWOFA_ENROLL_SEND_LIMIT_PER_USER=100 \
+	TWOFA_SEND_LIMIT_PER_USER=200 TWOFA_SEND_LIMIT_PER_IP=500 TWOFA_RESEND_COOLDOWN=5 \
+	REGISTER_LIMIT_PER_IP=100
+RUN_ENV = DEBUG=1 SECRET_KEY=development-only-insecure-key-for-make-run \
+	ALLOWED_HOSTS=$(RUN_ALLOWED_HOSTS) TWOFA_CONSOLE_OUTBOX=$(OUTBOX) $(DEV_LIMITS)
 
-.PHONY: run serve bench test lint format venv vendor clients codegen node-deps schema messages migrate seed clean
+# The address to open: a host name, not an IP, since passkeys (WebAuthn) need one.
+RUN_HOSTNAME := $(if $(filter 127.0.0.1 0.0.0.0 :: ::1 localhost,$(HOST)),localhost,$(HOST))
+RUN_URL := http://$(RUN_HOSTNAME):$(PORT)
+# DEBUG admits 127.0.0.1 and localhost; a HOST that is a name is admitted too.
+# ALLOWED_HOSTS from the environment, when set, wins.
+comma := ,
+RUN_DEFAULT_HOSTS := 127.0.0.1,localhost$(if $(filter-out localhost,$(RUN_HOSTNAME)),$(comma)$(RUN_HOSTNAME))
+RUN_ALLOWED_HOSTS ?= $(if $(ALLOWED_HOSTS),$(ALLOWED_HOSTS),$(RUN_DEFAULT_HOSTS))
+
+.PHONY: run urls reset-demo serve bench test lint format venv vendor clients codegen node-deps schema messages migrate seed clean
 
 # Browser assets (GraphiQL, React) come from the npm registry at setup time,
 # pinned by web/package-lock.json, and are served by this server: no CDN.
@@ -95,13 +113,25 @@ bench: $(BENCH_STAMP) vendor
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 migrate: $(STAMP)
+	@mkdir -p $(dir $(OUTBOX))
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 run: seed vendor
+	@$(MAKE) --no-print-directory urls
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+urls:
+	@echo "Serving on $(HOST):$(PORT):"
+	@echo "  $(RUN_URL)/            the app"
+	@echo "  $(RUN_URL)/graphql     GraphiQL (a tab per step of the flow)"
+	@echo "  $(RUN_URL)/admin/      the staff admin"
+	@echo "  $(RUN_URL)/dev/outbox  the codes \"sent\" by the console provider (development only)"
+
+reset-demo: migrate
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --reset
 
 # Production serving on this machine: gunicorn (config/gunicorn.conf.py: BIND,
 # WEB_CONCURRENCY, ...), DEBUG off, static files through whitenoise. The

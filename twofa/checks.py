@@ -4,6 +4,8 @@ The console provider check is also run at start-up by TwofaConfig.ready(),
 because gunicorn runs no system checks.
 """
 
+from pathlib import Path
+
 import phonenumbers
 from django.conf import settings
 from django.core import checks
@@ -33,6 +35,21 @@ def console_provider_errors() -> list[checks.CheckMessage]:
 @checks.register(checks.Tags.security)
 def check_console_provider(app_configs, **kwargs):
     return console_provider_errors()
+
+
+@checks.register()
+def check_console_outbox(app_configs, **kwargs):
+    """An outbox in a folder that doesn't exist would fail every send of the console provider."""
+    outbox = twofa_settings.TWOFA_CONSOLE_OUTBOX
+    if not outbox or "console" not in provider_chain() or Path(outbox).parent.is_dir():
+        return []
+    return [
+        checks.Error(
+            f"TWOFA_CONSOLE_OUTBOX is in a folder that does not exist: {Path(outbox).parent}",
+            hint="Create the folder (make run creates var/), or leave TWOFA_CONSOLE_OUTBOX empty.",
+            id="twofa.E007",
+        )
+    ]
 
 
 @checks.register(checks.Tags.security, deploy=True)

@@ -101,6 +101,15 @@ test("GraphiQL runs a query, served entirely from this server", async () => {
   assert.equal(response.status(), 200);
   assert.match(response.headers()["content-security-policy"], /default-src 'self'/);
   await page.locator(".graphiql-container").waitFor();
+  // It opens with a tab per step of the flow (web/graphiql_tabs.py), each named by its operation.
+  for (const name of ["SignUp", "SignIn", "Verify", "EnrollPhone", "Vote", "Refresh"]) {
+    await page.locator(".graphiql-tab-button", { hasText: name }).waitFor();
+  }
+  // A step runs as it opens: the demo user signs in (no 2FA yet, so tokens).
+  await page.locator(".graphiql-tab-button", { hasText: "SignIn" }).click();
+  await page.locator(".graphiql-execute-button").click();
+  await page.locator(".result-window").getByText('"__typename": "AuthTokensPayload"').waitFor();
+  await shot(page, "graphiql-tabs");
 
   const queryEditor = page.locator(".graphiql-query-editor .CodeMirror");
   await setEditor(page, queryEditor, "{ polls { question } }");

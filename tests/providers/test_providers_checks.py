@@ -65,3 +65,14 @@ def test_a_fully_configured_chain_passes():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_console_outbox_in_a_missing_folder_is_named(tmp_path):
+    missing = tmp_path / "nowhere" / "outbox.jsonl"
+
+    result = manage_check(DEBUG="1", TWOFA_CONSOLE_OUTBOX=str(missing))
+
+    assert result.returncode == 1
+    assert "twofa.E007" in result.stderr and str(missing.parent) in result.stderr
+    present = manage_check(DEBUG="1", TWOFA_CONSOLE_OUTBOX=str(tmp_path / "outbox.jsonl"))
+    assert present.returncode == 0, present.stderr
