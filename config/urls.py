@@ -3,10 +3,10 @@ from django.urls import path
 
 from core.health import healthz
 from schema.views import GraphQLView
-from web.views import demo
+from web.views import app
 
 urlpatterns = [
-    path("", demo, name="demo"),
+    path("", app, name="app"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("graphql", GraphQLView.as_view(), name="graphql"),

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class WebConfig(AppConfig):
     name = "web"
-    verbose_name = "Browser pages (GraphiQL, demo)"
+    verbose_name = "Browser pages (the app, GraphiQL)"
