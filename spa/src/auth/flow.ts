@@ -63,8 +63,8 @@ export async function sendEnrollmentCode(phoneNumber: string): Promise<Event> {
   const { data } = await client.mutate({ mutation: VerifyPhoneDocument, variables: { phoneNumber } });
   const sent = data?.verifyPhone;
   if (!sent) throw new Error("verifyPhone answered nothing");
-  // The number as the server normalised it: registerPhone must get the same.
-  return { type: "enrollSent", phoneNumber: sent.phoneNumber, expiresIn: sent.expiresIn, now: Date.now() };
+  // The number as typed: registerPhone must get the same (the answer's is masked).
+  return { type: "enrollSent", phoneNumber, expiresIn: sent.expiresIn, now: Date.now() };
 }
 
 export async function confirmPhone(phoneNumber: string, code: string): Promise<Event> {

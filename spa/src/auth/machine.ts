@@ -23,6 +23,8 @@ export interface ChallengeState {
   method: Method;
   phoneNumber: string | null;
   codeSent: boolean;
+  // The server's sentence when it could not send the code (why, and what else to do).
+  notSent: string | null;
   message: string;
   expiresAt: number; // ms since the epoch
   resendAt: number; // ms since the epoch; <= now: a code can be sent
@@ -63,22 +65,31 @@ export type Event =
 
 export const initialState: State = { step: "starting" };
 
+// Whether the user has a phone this challenge can send a code to.
+export function hasPhone(state: ChallengeState): boolean {
+  return state.phoneNumber !== null || state.methods.some((m) => PHONE_METHODS.includes(m));
+}
+
 // What the method switcher offers: the server's methods, and the phone's
-// channels whenever the challenge has a phone (choosing one not yet in
-// `methods` sends a code that way first).
+// channels whenever the challenge has a phone (a challenge whose code could
+// not be sent lists only what answers without one).
 export function methodOptions(state: ChallengeState): Method[] {
   const options = [...state.methods];
-  if (state.phoneNumber) for (const m of PHONE_METHODS) if (!options.includes(m)) options.push(m);
+  if (hasPhone(state)) for (const m of PHONE_METHODS) if (!options.includes(m)) options.push(m);
   return options;
 }
 
-// A phone method the server doesn't accept yet: a code has to be sent first.
+// A phone method picked while no code went to the phone (the challenge began
+// with the app, or its send was refused): a code has to be sent first.
 export function needsSend(state: ChallengeState): boolean {
-  return PHONE_METHODS.includes(state.method) && !state.methods.includes(state.method);
+  return PHONE_METHODS.includes(state.method) && !state.codeSent;
 }
 
+// Whether "send a code" can be pressed now: after any wait the server set, and
+// for an enrollment only once there is a number.
 export function canResend(state: ChallengeState | EnrollState, now: number): boolean {
-  return state.phoneNumber !== null && now >= state.resendAt;
+  if (state.step === "enroll" && state.phoneNumber === null) return false;
+  return now >= state.resendAt;
 }
 
 function signedIn(username: string, twoFactorEnabled: boolean): State {
@@ -96,6 +107,7 @@ function fromChallenge(c: ChallengeFragment, now: number): ChallengeState {
     method,
     phoneNumber: c.phoneNumber,
     codeSent: c.codeSent === true,
+    notSent: c.codeSent === false ? c.message : null,
     message: c.message,
     expiresAt: now + c.expiresIn * 1000,
     resendAt: now + (c.retryAfter ?? 0) * 1000,
@@ -139,6 +151,7 @@ export function reduce(state: State, event: Event): State {
         method,
         methods,
         codeSent: true,
+        notSent: null,
         expiresAt: event.now + event.expiresIn * 1000,
         attemptsLeft: state.attemptsLeft,
       };
@@ -159,6 +172,8 @@ function failed(state: State, problem: Problem, now: number): State {
       case "TOO_MANY_ATTEMPTS":
         return { step: "ended", reason: "locked" };
       case "INVALID_CODE":
+        // The last attempt spent: the server locks the challenge (TOO_MANY_ATTEMPTS next).
+        if (problem.attemptsLeft === 0) return { step: "ended", reason: "locked" };
         return { ...state, attemptsLeft: problem.attemptsLeft ?? state.attemptsLeft };
       case "RATE_LIMITED":
         return problem.retryAfter ? { ...state, resendAt: now + problem.retryAfter * 1000 } : state;

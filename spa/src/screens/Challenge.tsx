@@ -3,7 +3,7 @@
 // sent as verifyToken's `method`, so a recovery code is checked as one.
 import { useState, type FormEvent } from "react";
 
-import { canResend, methodOptions, needsSend, type ChallengeState, type Method } from "../auth/machine";
+import { canResend, hasPhone, methodOptions, needsSend, type ChallengeState, type Method } from "../auth/machine";
 import type { Channel } from "../generated/schema";
 import { t, type Key } from "../i18n";
 import { Countdown, StepHeading } from "../ui";
@@ -22,9 +22,10 @@ function prompt(state: ChallengeState): string {
   switch (state.method) {
     case "SMS":
     case "CALL":
-      return state.methods.includes(state.method) && state.phoneNumber
+      if (!state.codeSent) return state.notSent ?? t("sendFirst");
+      return state.phoneNumber
         ? t(`sent${state.method}` as Key, { phone: state.phoneNumber })
-        : state.message;
+        : t(`sent${state.method}NoNumber` as Key);
     case "TOTP":
       return t("promptTOTP");
     case "RECOVERY_CODE":
@@ -100,9 +101,9 @@ export function Challenge({ state, now, pending, onMethod, onVerify, onResend, o
         </form>
       )}
       <p className="hint">
-        <Countdown deadline={state.expiresAt} now={now} render={(time) => t("expiresIn", { time })} />
+        <Countdown deadline={state.expiresAt} now={now} render={(time) => t("challengeExpiresIn", { time })} />
       </p>
-      {state.phoneNumber && !sendFirst && (
+      {hasPhone(state) && !sendFirst && (
         <div className="buttons resend">
           <button type="button" className="secondary" disabled={pending || !resendReady} onClick={() => onResend("SMS")}>
             {t("sendSMSAgain")}
@@ -112,7 +113,7 @@ export function Challenge({ state, now, pending, onMethod, onVerify, onResend, o
           </button>
         </div>
       )}
-      {state.phoneNumber && !resendReady && (
+      {hasPhone(state) && !resendReady && (
         <p className="hint">
           <Countdown deadline={state.resendAt} now={now} render={(time) => t("resendIn", { time })} />
         </p>

@@ -15,10 +15,15 @@ interface Message {
 
 export function DevOutbox({ version }: { version: number }) {
   const [messages, setMessages] = useState<Message[] | null>(null);
+  // Asked once; a server without an outbox is not asked again after each send.
+  const [available, setAvailable] = useState(true);
   const load = useCallback(async () => {
     try {
       const response = await fetch("/dev/outbox", { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (response.status !== 200) return setMessages(null);
+      if (response.status !== 200) {
+        setAvailable(false);
+        return setMessages(null);
+      }
       const body = (await response.json()) as { messages?: Message[] };
       setMessages(Array.isArray(body.messages) ? body.messages : null);
     } catch {
@@ -26,7 +31,8 @@ export function DevOutbox({ version }: { version: number }) {
     }
   }, []);
   useEffect(() => {
-    void load();
+    if (available) void load();
+    // Only a new send asks again (not the answer to the first question).
   }, [load, version]);
   if (messages === null) return null;
   return (
