@@ -3,6 +3,7 @@
 // outbox panel live here, around whichever screen is showing.
 import { useCallback, useEffect, useReducer, useState } from "react";
 
+import { client } from "./api";
 import { initialState, reduce, type Event } from "./auth/machine";
 import * as flow from "./auth/flow";
 import { describe, type Problem } from "./errors";
@@ -45,6 +46,11 @@ export function App() {
   useEffect(() => {
     dispatch({ type: "tick", now });
   }, [now]);
+
+  // Signed out (or the session ended): nothing of the last user stays cached.
+  useEffect(() => {
+    if (state.step === "signin") void client.clearStore();
+  }, [state.step]);
 
   const startOver = () => {
     setProblem(null);
@@ -125,6 +131,8 @@ export function App() {
           </div>
           <Polls
             onProblem={(found) => {
+              // Shown again on the screen this leads to (sign-in, when the session ended).
+              setProblem(found);
               if (found.code === "TWO_FACTOR_REQUIRED") dispatch({ type: "twoFactorRequired", username: state.username });
               else dispatch({ type: "failed", problem: found, now: Date.now() });
             }}

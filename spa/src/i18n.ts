@@ -75,7 +75,7 @@ const en = {
   devBody: "No SMS or call leaves this server; the codes it would have sent are here.",
   devEmpty: "Nothing sent yet.",
   devRefresh: "Refresh",
-  graphiql: "Exploring the API? Open GraphiQL",
+  graphiql: "Exploring the API? GraphiQL (development)",
 };
 
 export type Key = keyof typeof en;

@@ -94,6 +94,12 @@ describe("the method switcher", () => {
     expect(state.step === "challenge" && needsSend(state)).toBe(false);
   });
 
+  it("leaves out a method the app doesn't know yet (a newer server)", () => {
+    const state = challenged({ method: "PASSKEY" as never, methods: ["PASSKEY" as never, "TOTP"], phoneNumber: null });
+    expect(state.method).toBe("TOTP");
+    expect(methodOptions(state)).toEqual(["TOTP"]);
+  });
+
   it("refuses a method the challenge doesn't offer", () => {
     const state = challenged({ phoneNumber: null, methods: ["TOTP"], method: "TOTP", codeSent: null });
     expect(reduce(state, { type: "methodChosen", method: "SMS" })).toBe(state);

@@ -10,9 +10,12 @@ import type { ChallengeFragment } from "../generated/graphql";
 import type { Channel, TwoFactorMethod } from "../generated/schema";
 import type { Problem } from "../errors";
 
-// One entry per way to answer a challenge. A new method (say PASSKEY) is one
-// more member here, a label in i18n.ts and a panel in screens/Challenge.tsx.
+// The ways to answer a challenge this app knows. A method the server adds
+// (say PASSKEY) is offered once it is listed here, with a label in i18n.ts
+// (`method…`, `codeLabel…`) and its panel in screens/Challenge.tsx; until then
+// the switcher leaves it out, so a newer server never breaks the app.
 export type Method = TwoFactorMethod;
+export const SUPPORTED_METHODS: readonly Method[] = ["SMS", "CALL", "TOTP", "RECOVERY_CODE"];
 const PHONE_METHODS: readonly Method[] = ["SMS", "CALL"];
 
 export interface ChallengeState {
@@ -74,7 +77,7 @@ export function hasPhone(state: ChallengeState): boolean {
 // channels whenever the challenge has a phone (a challenge whose code could
 // not be sent lists only what answers without one).
 export function methodOptions(state: ChallengeState): Method[] {
-  const options = [...state.methods];
+  const options = state.methods.filter((m) => SUPPORTED_METHODS.includes(m));
   if (hasPhone(state)) for (const m of PHONE_METHODS) if (!options.includes(m)) options.push(m);
   return options;
 }
@@ -99,7 +102,8 @@ function signedIn(username: string, twoFactorEnabled: boolean): State {
 }
 
 function fromChallenge(c: ChallengeFragment, now: number): ChallengeState {
-  const method = c.methods.includes(c.method) ? c.method : (c.methods[0] ?? c.method);
+  const usable = c.methods.filter((m) => SUPPORTED_METHODS.includes(m));
+  const method = usable.includes(c.method) ? c.method : (usable[0] ?? "SMS");
   return {
     step: "challenge",
     challenge: c.challenge,

@@ -30,6 +30,8 @@ function prompt(state: ChallengeState): string {
       return t("promptTOTP");
     case "RECOVERY_CODE":
       return t("promptRECOVERY_CODE");
+    default:
+      return state.message;
   }
 }
 
