@@ -136,3 +136,13 @@ def test_cors_is_closed_by_default_and_to_other_origins(client, settings):
     settings.CORS_ALLOWED_ORIGINS = [ORIGIN]
     response = client.options("/graphql", HTTP_ORIGIN="https://evil.example", **preflight)
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_deployment_without_the_built_app_is_warned(tmp_path, monkeypatch, built_app):
+    from web.checks import check_app_built
+
+    assert check_app_built(None) == []
+
+    monkeypatch.setattr(views, "APP_MANIFEST", tmp_path / "missing.json")
+    [warning] = check_app_built(None)
+    assert warning.id == "web.W001" and "make app" in warning.hint
