@@ -5,8 +5,9 @@ out with a strict Content-Security-Policy (CONTENT_SECURITY_POLICY).
 
 The app at `/` is built by Vite from spa/ into web/static/app/ (`make app`;
 not committed). Vite names its files by content hash and lists them in
-web/static/app/manifest.json; the page links them through that manifest, so a
-new build is picked up without a restart and a browser never runs a stale mix.
+web/static/app/manifest.json; the page links them through that manifest, read
+again when it changes, so a browser never runs a stale mix of files. (`make
+run`'s whitenoise finds new files per request; `make serve` builds first.)
 """
 
 import json
