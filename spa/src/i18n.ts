@@ -55,6 +55,7 @@ const en = {
   enrollSent: "We sent a code to {phone}.",
   enrollCodeLabel: "Code",
   confirm: "Confirm",
+  enrollExpired: "This code has expired. Ask for a new one.",
   changeNumber: "Change number",
   pollsTitle: "Polls",
   signedInAs: "Signed in as {username}.",

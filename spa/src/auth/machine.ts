@@ -114,7 +114,8 @@ function fromChallenge(c: ChallengeFragment, now: number): ChallengeState {
     notSent: c.codeSent === false ? c.message : null,
     message: c.message,
     expiresAt: now + c.expiresIn * 1000,
-    resendAt: now + (c.retryAfter ?? 0) * 1000,
+    // No wait known: a send can be asked for at once (the server may still say RATE_LIMITED).
+    resendAt: c.retryAfter ? now + c.retryAfter * 1000 : 0,
     attemptsLeft: null,
   };
 }
@@ -141,7 +142,7 @@ export function reduce(state: State, event: Event): State {
         ...state,
         phoneNumber: event.phoneNumber,
         expiresAt: event.now + event.expiresIn * 1000,
-        resendAt: event.now,
+        resendAt: 0,
       };
     case "methodChosen":
       if (state.step !== "challenge" || !methodOptions(state).includes(event.method)) return state;

@@ -84,7 +84,11 @@ export function Enroll({ state, now, pending, onSend, onConfirm, onChangeNumber 
         </div>
       </form>
       <p className="hint">
-        <Countdown deadline={state.expiresAt} now={now} render={(time) => t("expiresIn", { time })} />
+        {now < state.expiresAt ? (
+          <Countdown deadline={state.expiresAt} now={now} render={(time) => t("expiresIn", { time })} />
+        ) : (
+          <span aria-live="polite">{t("enrollExpired")}</span>
+        )}
       </p>
       <div className="buttons">
         <button type="button" className="secondary" disabled={pending || !resendReady} onClick={() => onSend(phoneNumber)}>
