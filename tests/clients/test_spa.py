@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from graphql import build_schema, parse, specified_rules, validate
+from graphql.validation import NoDeprecatedCustomRule
 
 from accounts.models import User
 from polls.models import Poll, Vote
@@ -65,6 +67,14 @@ def _needs_app_tools(*tools: str):
     for tool in tools:
         if not (APP_BIN / tool).exists():
             _missing(f"spa/node_modules lacks {tool}: run `make app-deps` (make test does)")
+
+
+def test_the_apps_operations_are_valid_and_use_no_deprecated_field():
+    # No node needed: the first thing to fail when the schema drifts from the app.
+    schema = build_schema((ROOT / "schema.graphql").read_text())
+    document = parse((APP / "src" / "operations.graphql").read_text())
+    errors = validate(schema, document, [*specified_rules, NoDeprecatedCustomRule])
+    assert [e.message for e in errors] == []
 
 
 def test_codegen_types_the_apps_operations_and_tsc_strict_accepts_the_app(tmp_path):
