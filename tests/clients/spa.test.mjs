@@ -447,6 +447,43 @@ test("390 px wide: polls page by page, counts refreshed while visible", async ()
   await page.context().close();
 });
 
+test("an expired access token: one refresh from the cookie, then the vote goes through", async () => {
+  const user = await makeUser("spa_expired", { app: true });
+  const page = await newPage();
+  await signIn(page, user);
+  await page.getByLabel("Code from your authenticator app").fill(totp(user.secret, 1));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await pollsShown(page);
+
+  // The server's answer to an expired token, once; every request is recorded.
+  const sent = [];
+  let refused = false;
+  await page.route(`${BASE_URL}/graphql`, async (route) => {
+    const body = route.request().postData() ?? "";
+    sent.push(/mutation Vote/.test(body) ? "vote" : /refreshToken/.test(body) ? "refresh" : "other");
+    if (!refused && /mutation Vote/.test(body)) {
+      refused = true;
+      return route.fulfill({
+        status: 200,
+        contentType: "application/graphql-response+json",
+        body: JSON.stringify({
+          errors: [{ message: "Signature has expired", path: ["vote"], extensions: { code: "UNAUTHENTICATED" } }],
+          data: { vote: null },
+        }),
+      });
+    }
+    return route.continue();
+  });
+  await choice(page, "Voice call").click();
+  await page.locator('.count[data-choice="Voice call"]').getByText("Your vote").waitFor();
+  assert.deepEqual(
+    sent.filter((what) => what !== "other"),
+    ["vote", "refresh", "vote"],
+  );
+  assert.equal(await page.getByRole("alert").locator(".error-message").count(), 0, "no error shown");
+  await page.context().close();
+});
+
 // A page of another origin (another port on this host: the same *site*, so the
 // browser does send a SameSite=Strict cookie along with a request from it).
 async function otherOrigin() {
