@@ -4,6 +4,7 @@
 #   make test   run the whole test suite
 #   make lint   ruff check and format check
 #   make schema regenerate schema.graphql (SDL) after changing the API
+#   make messages refresh the translation catalogs (locale/) after changing a message
 #   make serve  production serving: gunicorn, DEBUG off (needs SECRET_KEY; see README)
 #   make bench  benchmarks, written to docs/benchmarks.md
 
@@ -17,7 +18,7 @@ PORT ?= 8000
 # Development settings for `make run` only; production sets its own environment.
 RUN_ENV := DEBUG=1 SECRET_KEY=development-only-insecure-key-for-make-run
 
-.PHONY: run serve bench test lint format venv vendor clients codegen node-deps schema migrate seed clean app app-deps web-dev
+.PHONY: run serve bench test lint format venv vendor clients codegen node-deps schema messages migrate seed clean app app-deps web-dev
 
 # Browser assets (GraphiQL, React) come from the npm registry at setup time,
 # pinned by web/package-lock.json, and are served by this server: no CDN.
@@ -106,6 +107,12 @@ node-deps:
 
 schema: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py graphql_schema --out schema.graphql
+
+# The .po of every language but the default, from the source's gettext calls
+# (translations kept, new messages left empty for a translator), then the .mo,
+# compiled with polib: no gettext tools needed (core/messages.py).
+messages: $(STAMP)
+	$(RUN_ENV) $(BIN)/python -m core.messages
 
 # Benchmarks (a harness, not a test): writes docs/benchmarks.md. Rows 3, 6 and 7
 # need PostgreSQL and Redis on 127.0.0.1 (BENCH_PG_ADMIN_URL, BENCH_PG_DB,

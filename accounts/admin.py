@@ -8,8 +8,21 @@ from accounts.models import RefreshToken
 
 @admin.register(RefreshToken)
 class RefreshTokenAdmin(admin.ModelAdmin):
-    list_display = ("id", "user", "amr", "created_at", "expires_at", "rotated_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    list_display = (
+        "id",
+        "user",
+        "amr",
+        "client_kind",
+        "client_network",
+        "created_at",
+        "expires_at",
+        "rotated_at",
+        "revoked_at",
+        "auth_version",
+        "client_kind",
+        "client_network",
+    )
+    list_filter = ("revoked_at", "client_kind")
     search_fields = ("user__username",)
     exclude = ("token_hash",)
     readonly_fields = (
@@ -21,6 +34,9 @@ class RefreshTokenAdmin(admin.ModelAdmin):
         "expires_at",
         "rotated_at",
         "revoked_at",
+        "auth_version",
+        "client_kind",
+        "client_network",
     )
 
     def has_add_permission(self, request):

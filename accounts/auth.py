@@ -9,6 +9,7 @@ fails only the fields that need a user.
 import time
 from functools import cached_property
 
+from django.utils.translation import gettext as _
 from graphql_jwt.settings import jwt_settings
 
 from accounts.exceptions import TwoFactorRequired, Unauthenticated
@@ -38,6 +39,11 @@ class RequestAuth:
         except Unauthenticated as exc:
             return None, None, exc
         return user, claims, None
+
+    @property
+    def has_header(self) -> bool:
+        """Whether the request carries an Authorization header at all."""
+        return bool(self._header.strip())
 
     @property
     def user(self) -> User | None:
@@ -77,6 +83,6 @@ class RequestAuth:
             claims.auth_time is None or time.time() - claims.auth_time > max_age
         ):
             raise TwoFactorRequired(
-                "This change needs a recent second-factor check. Sign in again with your code."
+                _("This change needs a recent second-factor check. Sign in again with your code.")
             )
         return user

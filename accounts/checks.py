@@ -1,7 +1,10 @@
 """System checks for the accounts settings (`manage.py check`): login limits
 that, set the wrong way round, bring back the lockouts they exist to prevent,
 a refresh-token leeway that would hide replays or end honest logins, login
-stages that don't exist, and a browser session's cookie sent over plain HTTP."""
+stages that don't exist, a browser session's cookie sent over plain HTTP, and a
+default language that isn't offered or a language without its translations."""
+
+from pathlib import Path
 
 from django.conf import settings
 from django.core import checks
@@ -71,5 +74,33 @@ def check_refresh_token_cookie_secure(app_configs, **kwargs):
             "refresh token may then travel over plain HTTP, readable by anyone on the path.",
             hint="Leave it on (its default with DEBUG off); turn it off only for local testing.",
             id="accounts.W003",
+        )
+    ]
+
+
+@checks.register()
+def check_languages(app_configs, **kwargs):
+    codes = [code for code, _ in settings.LANGUAGES]
+    if settings.LANGUAGE_CODE not in codes:
+        return [
+            checks.Error(
+                f"LANGUAGE_CODE {settings.LANGUAGE_CODE!r} is not one of LANGUAGES "
+                f"({', '.join(codes)}): requests without a language we speak would get it.",
+                hint="Set LANGUAGE_CODE to one of LANGUAGES (default: en).",
+                id="accounts.E002",
+            )
+        ]
+    return [
+        checks.Warning(
+            f"LANGUAGES offers {code!r} but no LOCALE_PATHS folder has its catalog: its "
+            "users would get English.",
+            hint="Run `make messages` and translate locale/<language>/LC_MESSAGES/django.po.",
+            id="accounts.W004",
+        )
+        for code in codes
+        if code != settings.LANGUAGE_CODE
+        and not any(
+            (Path(folder) / code / "LC_MESSAGES" / "django.mo").exists()
+            for folder in settings.LOCALE_PATHS
         )
     ]

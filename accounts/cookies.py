@@ -22,9 +22,14 @@ writes what they decided into the response (`refresh_cookie_apply`).
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from graphql_jwt.settings import jwt_settings
 
 from accounts.exceptions import InvalidRefreshToken
+from accounts.models import RefreshToken
+from accounts.tokens import session_client_record
+from core.http import client_ip, client_network_coarse
 
 SESSION_HEADER = "X-Pollstr-Session"
 BROWSER = "browser"
@@ -36,10 +41,16 @@ _PENDING = "_refresh_cookie"
 class CookieRefused(InvalidRefreshToken):
     """The cookie was sent by a request this site's pages don't make (CSRF)."""
 
-    default_message = (
-        f"The session cookie is read only with the header '{SESSION_HEADER}: {BROWSER}' "
-        "from this site's own pages."
-    )
+    default_message = lazy(
+        lambda: (
+            gettext(
+                "The session cookie is read only with the header '%(header)s' from this "
+                "site's own pages."
+            )
+            % {"header": f"{SESSION_HEADER}: {BROWSER}"}
+        ),
+        str,
+    )()
 
 
 def session_is_browser(request: HttpRequest) -> bool:
@@ -48,11 +59,22 @@ def session_is_browser(request: HttpRequest) -> bool:
 
 def tokens_deliver(request: HttpRequest, answer) -> None:
     """For a browser client, move the answer's refresh token into the cookie:
-    the body's `refreshToken` is then null. App clients' answers are untouched."""
+    the body's `refreshToken` is then null. App clients' answers are untouched.
+    Either way the session notes which kind of client received it, and from
+    which network (the user's list of sessions shows both)."""
     raw = getattr(answer, "refresh_token", None)
-    if raw and session_is_browser(request):
+    if not raw:
+        return
+    browser = session_is_browser(request)
+    kind = RefreshToken.ClientKind.BROWSER if browser else RefreshToken.ClientKind.APP
+    session_client_record(raw, kind=kind, network=client_network_coarse(client_ip(request)))
+    if browser:
         setattr(request, _PENDING, raw)
         answer.refresh_token = None
+        # tokenAuth's answer carries the pair twice: flat, and in its `outcome`.
+        outcome = getattr(answer, "outcome", None)
+        if getattr(outcome, "refresh_token", None) == raw:
+            outcome.refresh_token = None
 
 
 def _origin_allowed(request: HttpRequest) -> bool:

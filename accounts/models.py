@@ -13,6 +13,14 @@ class User(AbstractUser):
     # them): access tokens carry it as `ver`, and admin sessions hash it, so
     # everything signed in before the change stops working at once.
     auth_version = models.PositiveIntegerField(default=0, editable=False)
+    # One of settings.LANGUAGES (no choices here, so adding a language needs no
+    # migration); blank follows each request's Accept-Language.
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="Messages and SMS in this language; blank follows the browser's.",
+    )
 
     def _get_session_auth_hash(self, secret=None):
         key_salt = "accounts.User.get_session_auth_hash"
@@ -35,7 +43,15 @@ class RefreshToken(models.Model):
     `auth_version` is the user's when the token was issued: a token that a
     refresh racing sessions_end() created after its revocation ran is still
     refused, because the user's version has moved on.
+
+    `client_kind` and `client_network` say, for the user's list of sessions,
+    what received the token: a browser page (cookie) or an app, from which
+    network (coarse: core.http.client_network_coarse, never the address).
     """
+
+    class ClientKind(models.TextChoices):
+        BROWSER = "browser", "Browser"
+        APP = "app", "App"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refresh_tokens"
@@ -49,9 +65,16 @@ class RefreshToken(models.Model):
     rotated_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     auth_version = models.PositiveIntegerField(default=0)
+    # Empty for a token handed out other than through the API (tests, scripts).
+    client_kind = models.CharField(max_length=8, choices=ClientKind.choices, blank=True)
+    client_network = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "revoked_at"])]
+        indexes = [
+            models.Index(fields=["user", "revoked_at"]),
+            # Retention finds expired logins by it.
+            models.Index(fields=["expires_at"], name="accounts_refresh_expires_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"refresh token #{self.pk} of {self.user_id}"

@@ -1,26 +1,116 @@
-"""accounts' GraphQL: the user type, sign-up, the password login, tokens and
-the password change. Thin: the services do the work, schema.mutations says who
-may call what. The user's twoFactor field, tokenAuth's 2FA fields and its
-outcome are typed by name (twofa.schema's types), so this module imports
-nothing of twofa."""
+"""accounts' GraphQL: the user type, sign-up, the password login, tokens, the
+password change and the user's sessions. Thin: the services do the work,
+schema.mutations says who may call what. The user's twoFactor and
+securityEvents fields, tokenAuth's 2FA fields and its outcome are typed by name
+(twofa.schema's types), so this module imports nothing of twofa."""
 
 import graphene
+from django.conf import settings
 from graphene.types.generic import GenericScalar
 
 from accounts import cookies, services, tokens
 from accounts.exceptions import InvalidRefreshToken
+from accounts.languages import language_supported
+from accounts.models import RefreshToken as RefreshTokenRow
 from accounts.models import User
-from accounts.tokens import Claims, TokenPair
-from schema.mutations import Access, BaseMutation
+from accounts.tokens import Claims, Session, TokenPair
+from core.exceptions import NotFound
+from schema.mutations import Access, BaseMutation, access_check
 
 
 class UserFacet:
-    """What UserType hands a field that another app types (twoFactor): the user,
-    in a holder made afresh for each answer, on which that app may keep what it
-    read for the type's other fields."""
+    """What UserType hands a field that another app types (twoFactor,
+    securityEvents): the user and the field's arguments, in a holder made
+    afresh for each answer, on which that app may keep what it read for the
+    type's other fields."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User, **arguments):
         self.user = user
+        self.arguments = arguments
+
+
+def user_own(info, user: User) -> User:
+    """The user, if the caller is that user with a full login (Access.USER):
+    what only its owner may read (sessions, security events). Raises
+    Unauthenticated or TwoFactorRequired, or NotFound for someone else."""
+    caller = access_check(info.context.auth, Access.USER)
+    if caller.pk != user.pk:
+        raise NotFound()
+    return caller
+
+
+class SessionClientKindEnum(graphene.Enum):
+    class Meta:
+        name = "SessionClientKind"
+        description = "What received a session's tokens."
+
+    BROWSER = RefreshTokenRow.ClientKind.BROWSER.value
+    APP = RefreshTokenRow.ClientKind.APP.value
+
+    @property
+    def description(self):
+        return {
+            "BROWSER": "A page of this site, with the refresh token in the session cookie.",
+            "APP": "A client that keeps the refresh token itself (a mobile app, a script).",
+        }[self.name]
+
+
+class SessionType(graphene.ObjectType):
+    class Meta:
+        name = "Session"
+        description = (
+            "One login that can still refresh its tokens (until it expires, is signed out, "
+            "or every session ends)."
+        )
+
+    id = graphene.ID(required=True, description="Opaque; pass it to `revokeSession`.")
+    started_at = graphene.DateTime(required=True, description="When the user signed in.")
+    last_refreshed_at = graphene.DateTime(
+        description="When its tokens were last refreshed; null if never."
+    )
+    expires_at = graphene.DateTime(
+        required=True,
+        description="When it ends unless signed out first (refreshing doesn't move it).",
+    )
+    client_kind = graphene.Field(
+        SessionClientKindEnum, description="What received its tokens; null if not recorded."
+    )
+    client_network = graphene.String(
+        description=(
+            "The network its latest tokens went to, coarse (an IPv4 /24, an IPv6 /48), never "
+            "the address; null if not recorded."
+        )
+    )
+    current = graphene.Boolean(
+        required=True, description="True for the session of the token making this request."
+    )
+
+    @staticmethod
+    def resolve_last_refreshed_at(session: Session, info):
+        return session.refreshed_at
+
+    @staticmethod
+    def resolve_client_kind(session: Session, info):
+        return session.client_kind or None
+
+    @staticmethod
+    def resolve_client_network(session: Session, info):
+        return session.client_network or None
+
+    @staticmethod
+    def resolve_current(session: Session, info):
+        claims = info.context.auth.claims
+        return claims is not None and claims.session == session.id
+
+
+# The supported languages (settings.LANGUAGES) as an enum: "en" is EN, "pt-br" PT_BR.
+LanguageCode = graphene.Enum(
+    "LanguageCode",
+    [(code.replace("-", "_").upper(), code) for code, _ in settings.LANGUAGES],
+    description=(
+        "A language Pollstr writes messages and SMS in (Accept-Language picks among the same ones)."
+    ),
+)
 
 
 class UserType(graphene.ObjectType):
@@ -36,6 +126,37 @@ class UserType(graphene.ObjectType):
         required=True,
         description="Whether two-factor authentication is on, and with which methods.",
     )
+    language = graphene.Field(
+        LanguageCode,
+        description=(
+            "The language of the user's messages and SMS; null follows each "
+            "request's Accept-Language."
+        ),
+    )
+
+    @staticmethod
+    def resolve_language(user, info):
+        return language_supported(user.language)
+
+    sessions = graphene.List(
+        graphene.NonNull(SessionType),
+        required=True,
+        description=(
+            "The user's sessions (one per login), the most recently active first. Only the "
+            "user may read them, with a full login (a 2FA-verified token once 2FA is on)."
+        ),
+    )
+    security_events = graphene.Field(
+        "twofa.schema.SecurityEventConnection",
+        required=True,
+        first=graphene.Int(description="How many events (default 20, at most 100)."),
+        after=graphene.String(description="Read on after this cursor (`pageInfo.endCursor`)."),
+        description=(
+            "The user's own security events (codes sent and checked at sign-in, factors added "
+            "or removed, sessions signed out), newest first, page by page. Only the user may "
+            "read them, with a full login."
+        ),
+    )
 
     @staticmethod
     def resolve_email(user, info):
@@ -44,6 +165,14 @@ class UserType(graphene.ObjectType):
     @staticmethod
     def resolve_two_factor(user, info):
         return UserFacet(user)
+
+    @staticmethod
+    def resolve_sessions(user, info):
+        return tokens.sessions_active(user_own(info, user))
+
+    @staticmethod
+    def resolve_security_events(user, info, first=None, after=None):
+        return UserFacet(user_own(info, user), first=first, after=after)
 
 
 class TokenClaims(graphene.ObjectType):
@@ -429,6 +558,84 @@ class ChangePassword(BaseMutation):
         return ChangePasswordPayload.answer(user, claims=info.context.auth.claims)
 
 
+class SetLanguagePayload(graphene.ObjectType):
+    user = graphene.Field(UserType, required=True, description="The user, with the language.")
+
+
+class SetLanguage(BaseMutation):
+    class Meta:
+        description = (
+            "Choose the language of your messages (errors, tokenAuth's answers) and of "
+            "your SMS and voice codes. Null goes back to following Accept-Language."
+        )
+
+    class Arguments:
+        language = LanguageCode(
+            description="One of the supported languages; null follows Accept-Language."
+        )
+
+    Output = SetLanguagePayload
+    access = Access.USER
+
+    @classmethod
+    def perform(cls, info, *, user, ip, language=None):
+        services.user_language_set(user, language=getattr(language, "value", language))
+        return SetLanguagePayload(user=user)
+
+
+class RevokeSessionPayload(graphene.ObjectType):
+    revoked = graphene.Boolean(required=True, description="True once the session has ended.")
+
+
+class RevokeSession(BaseMutation):
+    class Meta:
+        description = (
+            "Sign out one session (see `me.sessions`): its refresh tokens stop working; its "
+            "access tokens live out their few minutes. Needs a full login. An id that is not "
+            "one of the caller's current sessions answers NOT_FOUND. Ending the caller's own "
+            "browser session clears its cookie."
+        )
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The session's `id`.")
+
+    Output = RevokeSessionPayload
+    access = Access.USER
+
+    @classmethod
+    def perform(cls, info, *, user, ip, id):
+        tokens.session_revoke(user, id, ip=ip)
+        claims = info.context.auth.claims
+        if claims.session == str(id).strip() and cookies.session_is_browser(info.context):
+            cookies.refresh_cookie_clear(info.context)
+        return RevokeSessionPayload(revoked=True)
+
+
+class SignOutEverywherePayload(graphene.ObjectType):
+    sessions_ended = graphene.Int(
+        required=True, description="How many sessions could still refresh and now can't."
+    )
+
+
+class SignOutEverywhere(BaseMutation):
+    class Meta:
+        description = (
+            "Sign out every session, this one included: every refresh token is revoked and "
+            "every access token stops working at once. Needs a full login. A browser "
+            "session's cookie is cleared. Sign in again afterwards."
+        )
+
+    Output = SignOutEverywherePayload
+    access = Access.USER
+
+    @classmethod
+    def perform(cls, info, *, user, ip):
+        ended = services.sign_out_everywhere(user, ip=ip)
+        if cookies.session_is_browser(info.context):
+            cookies.refresh_cookie_clear(info.context)
+        return SignOutEverywherePayload(sessions_ended=ended)
+
+
 class Query(graphene.ObjectType):
     me = graphene.Field(
         UserType,
@@ -449,3 +656,6 @@ class Mutation(graphene.ObjectType):
     refresh_token = RefreshToken.Field()
     revoke_token = RevokeToken.Field()
     change_password = ChangePassword.Field()
+    set_language = SetLanguage.Field()
+    revoke_session = RevokeSession.Field()
+    sign_out_everywhere = SignOutEverywhere.Field()

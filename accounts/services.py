@@ -1,4 +1,5 @@
-"""Sign-up and the password step of login."""
+"""Sign-up, the password step of login, the password change, signing out
+everywhere, and the user's own settings."""
 
 import logging
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.exceptions import InvalidCredentials
+from accounts.languages import language_codes
 from accounts.models import User
 from accounts.stages import LoginPending, login_stages_start
 from accounts.tokens import AMR_PASSWORD, TokenPair, sessions_end, token_pair_issue
@@ -52,13 +55,13 @@ def user_register(*, username: str, password: str, ip: str, email: str | None = 
         except ValidationError as exc:
             errors.setdefault("email", []).extend(exc.messages)
     if "username" not in errors and User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["A user with that username already exists."]
+        errors["username"] = [_("A user with that username already exists.")]
     try:
         validate_password(password or "", user=candidate)
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     if errors:
-        raise BadUserInput("The account could not be created.", fields=errors)
+        raise BadUserInput(_("The account could not be created."), fields=errors)
     rate_limit_hit(
         "accounts.register.all", "all", limit=settings.REGISTER_LIMIT_GLOBAL, period=window
     )
@@ -68,8 +71,8 @@ def user_register(*, username: str, password: str, ip: str, email: str | None = 
     except IntegrityError as exc:
         # Lost a race with a sign-up for the same name.
         raise BadUserInput(
-            "The account could not be created.",
-            fields={"username": ["A user with that username already exists."]},
+            _("The account could not be created."),
+            fields={"username": [_("A user with that username already exists.")]},
         ) from exc
     logger.info("user registered: user=%s", user.pk)
     return user
@@ -158,12 +161,12 @@ def password_change(user: User, *, old_password: str, new_password: str, ip: str
     _login_failures_check(limits)
     if not user.check_password(old_password or ""):
         _login_failure_count(limits)
-        raise InvalidCredentials("The current password is not correct.")
+        raise InvalidCredentials(_("The current password is not correct."))
     try:
         validate_password(new_password or "", user=user)
     except ValidationError as exc:
         raise BadUserInput(
-            "The new password is not acceptable.", fields={"newPassword": list(exc.messages)}
+            _("The new password is not acceptable."), fields={"newPassword": list(exc.messages)}
         ) from exc
     with transaction.atomic():
         user.set_password(new_password)
@@ -173,3 +176,26 @@ def password_change(user: User, *, old_password: str, new_password: str, ip: str
         "password changed: user=%s ip=%s revoked_refresh_tokens=%s", user.pk, ip or "-", revoked
     )
     return user
+
+
+def user_language_set(user: User, *, language: str | None) -> User:
+    """Write to `user` in `language` from now on (None or "" follows each request's)."""
+    language = language or ""
+    if language and language not in language_codes():
+        raise BadUserInput(
+            _("Unknown language. Choose one of: %(languages)s.")
+            % {"languages": ", ".join(language_codes())},
+            fields={"language": [_("Not a supported language.")]},
+        )
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+def sign_out_everywhere(user: User, *, ip: str = "") -> int:
+    """End every session of the user, the caller's own included: every refresh
+    token is revoked and every access token stops working (sessions_end).
+    Returns how many refresh tokens were still usable."""
+    revoked = sessions_end(user, reason="signed_out_everywhere", ip=ip)
+    logger.info("signed out everywhere: user=%s ip=%s revoked=%s", user.pk, ip or "-", revoked)
+    return revoked

@@ -8,13 +8,19 @@ pinned in settings.GRAPHQL_JWT), with two claims of ours:
 - `auth_time`: Unix time of the last second-factor check, only when there was one;
 - `ver`: the user's auth_version when the token was issued. sessions_end()
   bumps it, so tokens issued before a password change, a 2FA reset or a
-  change of factors fail at once instead of living out their 5 minutes.
+  change of factors fail at once instead of living out their 5 minutes;
+- `sid`: the login (refresh-token family) the token belongs to, so the list of
+  sessions can say which one is the caller's.
 
 Refresh tokens are opaque random strings kept hashed in accounts.RefreshToken.
 Each refresh rotates the token; every token of one login shares a family, and
 a rotated token presented again (a replay: someone else holds a copy) ends the
 whole family, as RFC 9700 §4.14.2 asks, unless it comes within
 REFRESH_TOKEN_REUSE_LEEWAY seconds of its rotation (two tabs refreshing at once).
+
+A user's sessions are their logins that can still refresh: one per family,
+listed with what received the tokens (session_client_record) and ended one
+at a time (session_revoke) or all at once (sessions_end).
 """
 
 import hashlib
@@ -27,15 +33,17 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from graphql_jwt import exceptions as jwt_exceptions
 from graphql_jwt.settings import jwt_settings
 from graphql_jwt.utils import get_payload, get_user_by_payload
 
 from accounts.exceptions import InvalidRefreshToken, Unauthenticated
 from accounts.models import RefreshToken, User
-from accounts.signals import refresh_token_reused, sessions_ended
+from accounts.signals import refresh_token_reused, session_revoked, sessions_ended
+from core.exceptions import NotFound
 
 logger = logging.getLogger("accounts")
 
@@ -61,11 +69,12 @@ def _unix(moment: datetime) -> int:
 
 
 def _access_token_encode(
-    user: User, amr: list[str], auth_time: datetime | None
+    user: User, amr: list[str], auth_time: datetime | None, family: uuid.UUID
 ) -> tuple[str, dict]:
     payload = jwt_settings.JWT_PAYLOAD_HANDLER(user)
     payload["amr"] = list(amr)
     payload["ver"] = user.auth_version
+    payload["sid"] = str(family)
     if auth_time is not None:
         payload["auth_time"] = _unix(auth_time)
     return jwt_settings.JWT_ENCODE_HANDLER(payload), payload
@@ -78,7 +87,7 @@ def _pair_issue(
     expires_at: datetime,
     family: uuid.UUID,
 ) -> TokenPair:
-    token, payload = _access_token_encode(user, amr, auth_time)
+    token, payload = _access_token_encode(user, amr, auth_time, family)
     raw_refresh = secrets.token_urlsafe(32)
     RefreshToken.objects.create(
         user=user,
@@ -191,13 +200,86 @@ def token_revoke(raw_refresh_token: str) -> None:
         _family_revoke(family, timezone.now())
 
 
+def session_client_record(raw_refresh_token: str, *, kind: str, network: str) -> None:
+    """Note what received a refresh token just handed out (a browser page or an
+    app, and its coarse network), for the user's list of sessions."""
+    RefreshToken.objects.filter(token_hash=_hash(raw_refresh_token)).update(
+        client_kind=kind, client_network=network
+    )
+
+
+@dataclass(frozen=True)
+class Session:
+    """One login that can still refresh, as its owner sees it."""
+
+    id: str  # the family
+    started_at: datetime
+    refreshed_at: datetime | None  # None until the first refresh
+    expires_at: datetime
+    client_kind: str  # RefreshToken.ClientKind, or "" when not recorded
+    client_network: str  # coarse, or ""
+
+
+def sessions_active(user: User) -> list[Session]:
+    """The user's logins that can still refresh, the most recently active first.
+
+    Each is read from its current token (the latest of its family, which holds
+    what last received it) and the family's first token (when it began).
+    """
+    first = RefreshToken.objects.filter(family=OuterRef("family")).order_by("pk")
+    current = (
+        RefreshToken.objects.filter(
+            user=user,
+            revoked_at=None,
+            rotated_at=None,
+            expires_at__gt=timezone.now(),
+            # A refresh that raced sessions_end() left a token it won't honour.
+            auth_version=user.auth_version,
+        )
+        .annotate(started_at=Subquery(first.values("created_at")[:1]))
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        Session(
+            id=str(row.family),
+            started_at=row.started_at,
+            refreshed_at=row.created_at if row.created_at > row.started_at else None,
+            expires_at=row.expires_at,
+            client_kind=row.client_kind,
+            client_network=row.client_network,
+        )
+        for row in current
+    ]
+
+
+def session_revoke(user: User, session_id: str, *, ip: str = "") -> None:
+    """End one of the user's sessions (its refresh tokens; its access tokens
+    live out their few minutes). NotFound alike for an id that is malformed,
+    unknown, ended or another user's: the answer says nothing of other users."""
+    try:
+        family = uuid.UUID(str(session_id))
+    except ValueError:
+        raise NotFound(_("No such session.")) from None
+    with transaction.atomic():
+        _family_lock(family)
+        now = timezone.now()
+        live = RefreshToken.objects.filter(
+            user=user, family=family, revoked_at=None, rotated_at=None, expires_at__gt=now
+        )
+        if not live.exists():
+            raise NotFound(_("No such session."))
+        _family_revoke(family, now)
+        session_revoked.send(sender=RefreshToken, user=user, family=family, ip=ip)
+
+
 def refresh_tokens_revoke_all(user: User) -> int:
     """Revoke every refresh token of a user; returns how many were still usable."""
     return _tokens_revoke(RefreshToken.objects.filter(user=user), timezone.now())
 
 
-def sessions_end(user: User, *, reason: str) -> int:
-    """End every session of a user: the password or a second factor changed.
+def sessions_end(user: User, *, reason: str, ip: str = "") -> int:
+    """End every session of a user: the password or a second factor changed,
+    or the user signed out everywhere.
 
     Bumps the user's auth_version (access tokens and admin sessions issued
     before stop working), revokes every refresh token, and tells other apps
@@ -209,7 +291,7 @@ def sessions_end(user: User, *, reason: str) -> int:
         User.objects.filter(pk=user.pk).update(auth_version=F("auth_version") + 1)
         user.auth_version = User.objects.values_list("auth_version", flat=True).get(pk=user.pk)
         revoked = refresh_tokens_revoke_all(user)
-        sessions_ended.send(sender=User, user=user, reason=reason)
+        sessions_ended.send(sender=User, user=user, reason=reason, ip=ip)
     return revoked
 
 
@@ -217,6 +299,7 @@ def sessions_end(user: User, *, reason: str) -> int:
 class Claims:
     amr: tuple[str, ...]
     auth_time: int | None
+    session: str | None = None  # the login (refresh-token family) of the token
 
     @property
     def second_factor_verified(self) -> bool:
@@ -238,17 +321,29 @@ def access_token_authenticate(token: str) -> tuple[User, Claims]:
         payload = get_payload(token)
         user = get_user_by_payload(payload)
     except jwt_exceptions.JSONWebTokenExpired as exc:
-        raise Unauthenticated("The token has expired.") from exc
+        raise Unauthenticated(_("The token has expired.")) from exc
     except jwt_exceptions.JSONWebTokenError as exc:
-        raise Unauthenticated("The token is invalid.") from exc
+        raise Unauthenticated(_("The token is invalid.")) from exc
     if user is None:
-        raise Unauthenticated("The token is invalid.")
+        raise Unauthenticated(_("The token is invalid."))
     if payload.get("ver") != user.auth_version:
-        raise Unauthenticated("The session has ended. Sign in again.")
+        raise Unauthenticated(_("The session has ended. Sign in again."))
     amr = payload.get("amr")
     auth_time = payload.get("auth_time")
+    sid = payload.get("sid")
     claims = Claims(
         amr=tuple(m for m in amr if isinstance(m, str)) if isinstance(amr, list) else (),
         auth_time=auth_time if isinstance(auth_time, int) else None,
+        session=sid if isinstance(sid, str) else None,
     )
     return user, claims
+
+
+def refresh_tokens_expired():
+    """Refresh tokens whose login has reached its absolute expiry.
+
+    Every token of a family shares that expiry, so this is whole families. A
+    rotated token of a login still running is not among them: presenting it
+    again must still end the login (token_refresh), so it is kept until then.
+    """
+    return RefreshToken.objects.filter(expires_at__lte=timezone.now())

@@ -73,13 +73,19 @@ INSTALLED_APPS = [
     "schema",
     "web",
     "staff",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First: a request id, its log context and its metrics for every answer.
+    "ops.middleware.RequestContextMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Accept-Language in, Content-Language and Vary out (the GraphQL view
+    # switches to a signed-in user's own language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,8 +119,8 @@ TEMPLATES = [
 # SECURE_SSL_REDIRECT=0.
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# Load balancers probe /healthz over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers probe /healthz and /readyz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -353,6 +359,11 @@ TWOFA_RESEND_COOLDOWN = env_int("TWOFA_RESEND_COOLDOWN", 30)
 # challenge in a day, up to TWOFA_BACKOFF_MAX.
 TWOFA_BACKOFF_BASE = env_int("TWOFA_BACKOFF_BASE", 60)
 TWOFA_BACKOFF_MAX = env_int("TWOFA_BACKOFF_MAX", 3600)
+# Retention (`manage.py twofa_prune`, run daily): finished challenges and
+# audit events older than these many days are deleted. The daily send rollups
+# the staff's view reads are kept.
+TWOFA_RETENTION_CHALLENGES_DAYS = env_int("TWOFA_RETENTION_CHALLENGES_DAYS", 30)
+TWOFA_RETENTION_AUDIT_DAYS = env_int("TWOFA_RETENTION_AUDIT_DAYS", 365)
 
 # What a login must pass after the right password, in order (accounts.stages):
 # twofa's challenge for a user with a phone or an authenticator app. Code, not
@@ -377,9 +388,24 @@ REGISTER_LIMIT_PER_IP = env_int("REGISTER_LIMIT_PER_IP", 10)
 REGISTER_LIMIT_GLOBAL = env_int("REGISTER_LIMIT_GLOBAL", 1000)
 REGISTER_LIMIT_WINDOW = env_int("REGISTER_LIMIT_WINDOW", 3600)
 
+# --- Operations -----------------------------------------------------------------
+
+# The bearer token Prometheus sends to scrape /metrics (Authorization: Bearer
+# <token>); empty: /metrics answers 404. At least 32 characters (ops.E001).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
 # --- Internationalisation and static files -------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# Messages to clients and phones are in the request's language: the signed-in
+# user's `language` if set, else the best match of Accept-Language among
+# LANGUAGES, else LANGUAGE_CODE (core/i18n.py; the README's Languages section).
+# Adding a language: a line here, then `make messages` and the translations.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+]
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE") or "en"
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -417,6 +443,8 @@ CORS_ALLOW_HEADERS = [
         "traceparent,tracestate,baggage,sentry-trace",
     )
 ]
+# Response headers a cross-origin page may read: the request id (ops.middleware).
+CORS_EXPOSE_HEADERS = ["x-request-id"]
 # What /graphql answers: advertising more (DELETE, PUT, PATCH) only earns a 405.
 CORS_ALLOW_METHODS = ["GET", "OPTIONS", "POST"]
 # Seconds a browser may reuse a preflight (browsers cap it: Chromium at 7200).
@@ -459,19 +487,37 @@ else:
 # --- Logging ------------------------------------------------------------------
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+# "json" (one JSON object a line) or "plain" (human lines); JSON unless DEBUG.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, got {LOG_FORMAT!r}.")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # The request id, user id and GraphQL operation of the request (core.logs).
+        "request_context": {"()": "core.logs.RequestContextFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s "
+            "op=%(operation)s] %(message)s"
+        },
+        "json": {"()": "core.logs.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"level": "INFO"},
+        "core": {"level": LOG_LEVEL},
+        "ops": {"level": LOG_LEVEL},
         "twofa": {"level": LOG_LEVEL},
         "accounts": {"level": LOG_LEVEL},
         "schema": {"level": LOG_LEVEL},

@@ -1,4 +1,8 @@
-"""/healthz: 200 when the database and the cache answer, 503 otherwise (for a load balancer)."""
+"""/healthz: 200 when the database and the cache answer, 503 otherwise (for a load balancer).
+
+Cheap on purpose (one query, one cache round trip): probed every few seconds.
+Readiness, which also asks about migrations and providers, is ops.views.readyz.
+"""
 
 import logging
 import secrets
@@ -12,7 +16,7 @@ from django.views.decorators.http import require_safe
 logger = logging.getLogger("core")
 
 
-def _database_ok() -> bool:
+def database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -22,7 +26,7 @@ def _database_ok() -> bool:
         return False
 
 
-def _cache_ok() -> bool:
+def cache_ok() -> bool:
     key, value = f"healthz:{secrets.token_hex(8)}", secrets.token_hex(8)
     try:
         cache.set(key, value, 10)
@@ -38,8 +42,8 @@ def _cache_ok() -> bool:
 @require_safe
 def healthz(request):
     checks = {
-        "database": "ok" if _database_ok() else "unavailable",
-        "cache": "ok" if _cache_ok() else "unavailable",
+        "database": "ok" if database_ok() else "unavailable",
+        "cache": "ok" if cache_ok() else "unavailable",
     }
     healthy = all(v == "ok" for v in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks}

@@ -1,5 +1,5 @@
-"""Who the client is, as far as the network tells: its address and the key
-per-client limits count it under."""
+"""Who the client is, as far as the network tells: its address, the key
+per-client limits count it under, and the coarse network a user may be shown."""
 
 import ipaddress
 
@@ -58,3 +58,19 @@ def client_network(ip: str) -> str:
 def client_network_of(request) -> str:
     """client_network() of the request's client address."""
     return client_network(client_ip(request))
+
+
+def client_network_coarse(ip: str) -> str:
+    """The network an address belongs to, coarse enough to show a user without
+    naming the address: the /24 of an IPv4 address, the /48 of an IPv6 one
+    (the prefixes that IP anonymisation in web analytics keeps). It tells a
+    user "my office" from "somewhere else"; "" for an empty or unparsable address.
+    """
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 24 if isinstance(address, ipaddress.IPv4Address) else 48
+    return str(ipaddress.ip_network((address, prefix), strict=False))

@@ -11,8 +11,10 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
+from core import metrics
 from core.exceptions import RateLimited
 
 logger = logging.getLogger("core.ratelimit")
@@ -31,8 +33,9 @@ def cache_fail_closed(what: str) -> Iterator[None]:
         raise
     except Exception as exc:  # noqa: BLE001 - any cache backend error means the same here
         logger.error("limit cache unavailable (%s): %s", what, type(exc).__name__)
+        metrics.RATE_LIMITED.labels(what).inc()
         raise RateLimited(
-            "This is unavailable for a moment. Try again shortly.",
+            _("This is unavailable for a moment. Try again shortly."),
             retry_after=CACHE_DOWN_RETRY_AFTER,
         ) from exc
 
@@ -66,5 +69,6 @@ def _usage(group, key, *, limit, period, increment, at_limit=False) -> None:
         return
     over = usage["count"] >= limit if at_limit else usage["should_limit"]
     if over or usage["limit"] == 0:  # limit 0 from get_usage: the cache failed; fail closed
+        metrics.RATE_LIMITED.labels(group).inc()
         time_left = usage["time_left"]
         raise RateLimited(retry_after=time_left if time_left > 0 else period)

@@ -1,6 +1,7 @@
 import graphene
 
 from polls import pages, selectors, services
+from schema.pagination import PageInfo
 
 
 class ChoiceType(graphene.ObjectType):
@@ -47,21 +48,6 @@ class PollType(graphene.ObjectType):
         if not votes:
             return None
         return next(c for c in poll.choices.all() if c.pk == votes[0].choice_id)
-
-
-class PageInfo(graphene.ObjectType):
-    class Meta:
-        description = "Where a page of a connection sits (Relay's cursor connections)."
-
-    has_next_page = graphene.Boolean(
-        required=True, description="Whether more items follow; ask again with `after: endCursor`."
-    )
-    has_previous_page = graphene.Boolean(
-        required=True,
-        description="Always false: pages go forward only (the Relay spec allows this).",
-    )
-    start_cursor = graphene.String(description="The first edge's cursor; null on an empty page.")
-    end_cursor = graphene.String(description="The last edge's cursor; null on an empty page.")
 
 
 class PollEdge(graphene.ObjectType):

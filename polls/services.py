@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import NotFound
@@ -26,13 +27,13 @@ def vote_cast(user: User, choice_id) -> int:
     """
     pk = pk_parse(choice_id)
     if pk is None:
-        raise NotFound("No choice with that id.")
+        raise NotFound(_("No choice with that id."))
     with connection.cursor() as cursor:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         cursor.execute(_VOTE_UPSERT, [user.pk, now, pk])
         row = cursor.fetchone()
     if row is None:
-        raise NotFound("No choice with that id.")
+        raise NotFound(_("No choice with that id."))
     logger.info("vote cast: user=%s poll=%s", user.pk, row[0])
     return row[0]
 

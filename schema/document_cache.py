@@ -21,6 +21,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.utils import translation
 from graphql import (
     DocumentNode,
     GraphQLError,
@@ -162,7 +163,8 @@ def document_prepare(schema, query: str) -> Prepared:
         or len(query) > settings.GRAPHQL_DOCUMENT_CACHE_MAX_LENGTH
     ):
         return _document_prepare(schema, query, introspection)
-    key = (schema, query, introspection)
+    # Per language: an error body holds messages in the language it was made in.
+    key = (schema, query, introspection, translation.get_language())
     prepared = _cache.get(key)
     if prepared is None:
         prepared = _document_prepare(schema, query, introspection)

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 import graphene
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from graphql import GraphQLError
 
 from accounts.exceptions import (
@@ -105,7 +106,7 @@ DOMAIN_ERROR_CODES: dict[type[DomainError], ErrorCode] = {
     NotFound: ErrorCode.NOT_FOUND,
 }
 
-INTERNAL_MESSAGE = "Internal server error."
+INTERNAL_MESSAGE = gettext_lazy("Internal server error.")
 
 
 def _domain_code(error: DomainError) -> ErrorCode | None:
@@ -128,7 +129,7 @@ def error_format(error: GraphQLError, *, code: ErrorCode | None = None) -> dict:
     if code is None:
         code = _domain_code(original) if isinstance(original, DomainError) else None
         if code is not None:
-            message = original.message
+            message = str(original.message)  # a default message is translated lazily
             extensions.update(original.extensions)
         else:
             code = ErrorCode.INTERNAL_SERVER_ERROR
@@ -137,7 +138,7 @@ def error_format(error: GraphQLError, *, code: ErrorCode | None = None) -> dict:
                 ".".join(str(p) for p in error.path or []) or "(request)",
                 exc_info=(type(original), original, original.__traceback__) if original else None,
             )
-            message = INTERNAL_MESSAGE
+            message = str(INTERNAL_MESSAGE)
             if settings.DEBUG and original is not None:
                 message = f"{INTERNAL_MESSAGE} {original}"
     formatted = {"message": message}
@@ -168,4 +169,4 @@ class GraphQLRequestError(RequestError):
 
 def request_error_format(code: ErrorCode, message: str) -> dict:
     """An error about the HTTP request itself, before any GraphQL ran."""
-    return {"message": message, "extensions": {"code": str(code)}}
+    return {"message": str(message), "extensions": {"code": str(code)}}

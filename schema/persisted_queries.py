@@ -21,6 +21,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import gettext as _
 
 from core.exceptions import RateLimited
 from core.http import client_network_of
@@ -39,29 +40,32 @@ def persisted_query_resolve(request, data: dict, query: str | None) -> tuple[str
         try:
             extensions = json.loads(extensions)
         except (ValueError, RecursionError) as exc:
-            raise RequestError("'extensions' is not valid JSON.") from exc
+            raise RequestError(_("'extensions' is not valid JSON.")) from exc
     if extensions is None:
         extensions = {}
     if not isinstance(extensions, dict):
-        raise RequestError("'extensions' must be a JSON object.")
+        raise RequestError(_("'extensions' must be a JSON object."))
     persisted = extensions.get("persistedQuery")
     if persisted is None:
         if not query:
-            raise RequestError("The request has no GraphQL query.")
+            raise RequestError(_("The request has no GraphQL query."))
         return query, None
     if not isinstance(persisted, dict) or persisted.get("version") != 1:
-        raise RequestError("Unsupported persisted query version: send version 1.")
+        raise RequestError(_("Unsupported persisted query version: send version 1."))
     sha = persisted.get("sha256Hash")
     if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-        raise RequestError("'sha256Hash' must be 64 lowercase hex digits.")
+        raise RequestError(_("'sha256Hash' must be 64 lowercase hex digits."))
     if query:
         if hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest() != sha:
-            raise RequestError("provided sha does not match query")
+            raise RequestError(_("provided sha does not match query"))
         return query, sha
     stored = caches[CACHE_ALIAS].get(_key(sha))
     if stored is None:
         raise RequestError(
-            "PersistedQueryNotFound", status=200, code=ErrorCode.PERSISTED_QUERY_NOT_FOUND
+            # Not translated: Apollo's link knows this message as well as the code.
+            "PersistedQueryNotFound",
+            status=200,
+            code=ErrorCode.PERSISTED_QUERY_NOT_FOUND,
         )
     return stored, None
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext as _
 from graphql import DocumentNode, OperationType, get_operation_ast
 
 from schema.errors import ErrorCode, GraphQLRequestError, RequestError
@@ -28,7 +29,7 @@ class GraphQLParams:
 
 def request_method_check(request) -> None:
     if request.method not in ("GET", "POST"):
-        raise RequestError("GraphQL accepts GET and POST requests only.", status=405)
+        raise RequestError(_("GraphQL accepts GET and POST requests only."), status=405)
 
 
 def request_parse(request) -> GraphQLParams:
@@ -38,25 +39,25 @@ def request_parse(request) -> GraphQLParams:
     variables = request.GET.get("variables") or data.get("variables")
     operation_name = request.GET.get("operationName") or data.get("operationName")
     if query is not None and not isinstance(query, str):
-        raise RequestError("'query' must be a string.")
+        raise RequestError(_("'query' must be a string."))
     if isinstance(variables, str):
         try:
             variables = json.loads(variables) if variables.strip() else None
         except (ValueError, RecursionError) as exc:
-            raise RequestError("'variables' is not valid JSON.") from exc
+            raise RequestError(_("'variables' is not valid JSON.")) from exc
     if variables is not None and not isinstance(variables, dict):
-        raise RequestError("'variables' must be a JSON object.")
+        raise RequestError(_("'variables' must be a JSON object."))
     if operation_name is not None and not isinstance(operation_name, str):
-        raise RequestError("'operationName' must be a string.")
+        raise RequestError(_("'operationName' must be a string."))
     if variables and variables_too_deep(variables, limit=settings.GRAPHQL_MAX_VARIABLE_DEPTH):
         raise GraphQLRequestError(
-            "Variables are nested too deep: at most "
-            f"{settings.GRAPHQL_MAX_VARIABLE_DEPTH} levels of lists and objects.",
+            _("Variables are nested too deep: at most %(limit)s levels of lists and objects.")
+            % {"limit": settings.GRAPHQL_MAX_VARIABLE_DEPTH},
             code=ErrorCode.BAD_USER_INPUT,
         )
     if variables and not variables_are_storable(variables):
         raise GraphQLRequestError(
-            "Variables must not contain NUL characters or lone surrogates.",
+            _("Variables must not contain NUL characters or lone surrogates."),
             code=ErrorCode.BAD_USER_INPUT,
         )
     return GraphQLParams(
@@ -70,30 +71,30 @@ def _body(request) -> dict:
     try:
         body = request.body
     except RequestDataTooBig as exc:
-        raise RequestError("The request body is too large.", status=413) from exc
+        raise RequestError(_("The request body is too large."), status=413) from exc
     if not body:
-        raise RequestError("The request body is empty. Send a JSON object with a 'query'.")
+        raise RequestError(_("The request body is empty. Send a JSON object with a 'query'."))
     content_type = request.content_type
     if content_type == "application/graphql":
         try:
             return {"query": body.decode("utf-8")}
         except UnicodeDecodeError as exc:
-            raise RequestError("The body is not valid UTF-8.") from exc
+            raise RequestError(_("The body is not valid UTF-8.")) from exc
     # Only types a browser can't send cross-site without a CORS preflight: a
     # form (urlencoded, multipart) or text/plain would let any page fire
     # anonymous mutations (register, tokenAuth) from its visitors' browsers.
     if content_type != "application/json":
         raise RequestError(
-            "Send the request as application/json (or application/graphql).", status=415
+            _("Send the request as application/json (or application/graphql)."), status=415
         )
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as exc:
-        raise RequestError("The request body is not valid JSON.") from exc
+        raise RequestError(_("The request body is not valid JSON.")) from exc
     if isinstance(data, list):
-        raise RequestError("Batched requests are not supported. Send one operation per request.")
+        raise RequestError(_("Batched requests are not supported. Send one operation per request."))
     if not isinstance(data, dict):
-        raise RequestError("The request body must be a JSON object with a 'query'.")
+        raise RequestError(_("The request body must be a JSON object with a 'query'."))
     return data
 
 
@@ -101,7 +102,8 @@ def query_length_check(query: str) -> None:
     """Refuse a document too long to parse, before it is parsed (or cached)."""
     if len(query) > settings.GRAPHQL_MAX_DOCUMENT_LENGTH:
         raise GraphQLRequestError(
-            f"The document is longer than {settings.GRAPHQL_MAX_DOCUMENT_LENGTH} characters.",
+            _("The document is longer than %(limit)s characters.")
+            % {"limit": settings.GRAPHQL_MAX_DOCUMENT_LENGTH},
             code=ErrorCode.QUERY_TOO_COMPLEX,
         )
 
@@ -114,4 +116,4 @@ def operation_method_check(request, document: DocumentNode, operation_name: str 
         and operation is not None
         and operation.operation != OperationType.QUERY
     ):
-        raise RequestError("Mutations must be sent with POST.", status=405)
+        raise RequestError(_("Mutations must be sent with POST."), status=405)

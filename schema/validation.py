@@ -24,6 +24,7 @@ quadratic in the number of fields.
 from collections import Counter
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -86,24 +87,38 @@ def _repeats_problem(paths: Counter) -> str | None:
     path, count = paths.most_common(1)[0]
     if count <= limit:
         return None
-    return f"The operation asks for '{'.'.join(path)}' {count} times; at most {limit} are allowed."
+    return _(
+        "The operation asks for '%(field)s' %(count)s times; at most %(limit)s are allowed."
+    ) % {"field": ".".join(path), "count": count, "limit": limit}
 
 
 def _operation_problem(size: _Size) -> str | None:
     limits = (
-        ("depth", size.depth, settings.GRAPHQL_MAX_DEPTH),
-        ("fields", size.fields, settings.GRAPHQL_MAX_FIELDS),
-        ("aliases", size.aliases, settings.GRAPHQL_MAX_ALIASES),
+        (
+            _("The operation's depth is %(value)s; at most %(limit)s is allowed."),
+            size.depth,
+            settings.GRAPHQL_MAX_DEPTH,
+        ),
+        (
+            _("The operation has %(value)s fields; at most %(limit)s are allowed."),
+            size.fields,
+            settings.GRAPHQL_MAX_FIELDS,
+        ),
+        (
+            _("The operation has %(value)s aliases; at most %(limit)s are allowed."),
+            size.aliases,
+            settings.GRAPHQL_MAX_ALIASES,
+        ),
     )
-    for what, value, limit in limits:
+    for message, value, limit in limits:
         if limit and value > limit:
-            return f"The operation has {value} {what}; at most {limit} are allowed."
+            return message % {"value": value, "limit": limit}
     if size.password_fields > 1:
         names = ", ".join(sorted(PASSWORD_HASHING_FIELDS))
-        return (
-            f"The operation has {size.password_fields} fields that check a password "
-            f"({names}); send one per request."
-        )
+        return _(
+            "The operation has %(count)s fields that check a password (%(names)s); "
+            "send one per request."
+        ) % {"count": size.password_fields, "names": names}
     return None
 
 
@@ -233,5 +248,5 @@ class StorableTextRule(ValidationRule):
     def enter_string_value(self, node: StringValueNode, *_args):
         if not text_is_storable(node.value):
             self.report_error(
-                GraphQLError("Strings must not contain NUL characters or lone surrogates.", node)
+                GraphQLError(_("Strings must not contain NUL characters or lone surrogates."), node)
             )

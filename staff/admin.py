@@ -1,15 +1,19 @@
 """The users in the admin: Django's user admin, twofa's parts (the 2FA column,
 filter, phone and reset: twofa.admin.TwoFactorUserAdminMixin), and a password
-set here ending the user's sessions."""
+set here ending the user's sessions. And the send rollups, whose list page is
+staff's view of sends and fraud (staff.sends)."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
 from accounts.tokens import sessions_end
+from staff.sends import sends_view
 from twofa.admin import TwoFactorFilter, TwoFactorUserAdminMixin
+from twofa.models import SendRollup
 
 
 @admin.register(User)
@@ -34,3 +38,24 @@ class UserAdmin(TwoFactorUserAdminMixin, DjangoUserAdmin):
             if user.pk == request.user.pk:  # staff setting their own: this session carries on
                 update_session_auth_hash(request, user)
         return response
+
+
+@admin.register(SendRollup)
+class SendsAndFraudAdmin(admin.ModelAdmin):
+    """The rollups are read as a report, never row by row: the list page is
+    staff.sends (twofa.view_sendrollup to see it), and nothing is edited here."""
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts}
+        return sends_view(request, context=context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

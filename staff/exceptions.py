@@ -1,5 +1,7 @@
 """The staff login's own domain error (the others come from accounts and twofa)."""
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import DomainError
 
 
@@ -8,7 +10,10 @@ class SecondFactorMissing(DomainError):
 
     def __init__(self, *, username: str):
         super().__init__(
-            "This staff account has no second factor, and the admin needs one. Set up an "
-            "authenticator app through the API (setupTotp, confirmTotp), or ask an operator "
-            f"to run `manage.py staff_totp {username}` on the server."
+            _(
+                "This staff account has no second factor, and the admin needs one. Set up an "
+                "authenticator app through the API (setupTotp, confirmTotp), or ask an "
+                "operator to run `manage.py staff_totp %(username)s` on the server."
+            )
+            % {"username": username}
         )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.translation import gettext_lazy as _
 
 from twofa.models import Method
 
@@ -19,13 +20,13 @@ class LoginForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}
         ),
     )
-    method = forms.ChoiceField(label="From")
+    method = forms.ChoiceField(label=_("From"))
 
     def __init__(self, *args, methods: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,18 +36,18 @@ class CodeForm(forms.Form):
 class PasswordChangeForm(forms.Form):
     # The names admin's registration/password_change_form.html renders.
     old_password = forms.CharField(
-        label="Old password",
+        label=_("Old password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     new_password1 = forms.CharField(
-        label="New password",
+        label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validators_help_text_html(),
     )
     new_password2 = forms.CharField(
-        label="New password confirmation",
+        label=_("New password confirmation"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -54,5 +55,5 @@ class PasswordChangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("new_password1") != data.get("new_password2"):
-            self.add_error("new_password2", "The two password fields didn’t match.")
+            self.add_error("new_password2", _("The two password fields didn’t match."))
         return data

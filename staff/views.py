@@ -9,6 +9,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -27,37 +29,59 @@ from twofa.exceptions import CodeExpired, InvalidCode, TooManyAttempts
 from twofa.models import Method
 
 PROMPTS = {
-    Method.SMS: "Enter the code we sent by SMS to {phone}.",
-    Method.CALL: "Enter the code we read out in a call to {phone}.",
-    Method.TOTP: "Enter the code from your authenticator app.",
+    Method.SMS: gettext_lazy("Enter the code we sent by SMS to %(phone)s."),
+    Method.CALL: gettext_lazy("Enter the code we read out in a call to %(phone)s."),
+    Method.TOTP: gettext_lazy("Enter the code from your authenticator app."),
 }
 NOT_SENT = {
-    "rate_limited": "Codes are paused for now (too many sent or too many wrong ones)",
-    "provider_unavailable": "The SMS service could not be reached",
-    "phone_refused": "Codes are not sent to this number",
+    "rate_limited": gettext_lazy(
+        "Codes are paused for now (too many sent or too many wrong ones), so no code was sent."
+    ),
+    "provider_unavailable": gettext_lazy(
+        "The SMS service could not be reached, so no code was sent."
+    ),
+    "phone_refused": gettext_lazy("Codes are not sent to this number, so no code was sent."),
 }
 
 
 def _prompt(pending) -> str:
     if pending.code_sent is not False:
-        return PROMPTS[Method(pending.channel)].format(phone=pending.phone)
-    why = NOT_SENT.get(pending.not_sent_reason, "No code could be sent")
-    later = f" in {pending.retry_after} seconds" if pending.retry_after else ""
+        return str(PROMPTS[Method(pending.channel)]) % {"phone": pending.phone}
+    why = str(NOT_SENT.get(pending.not_sent_reason, _("No code could be sent.")))
     others = [m for m in pending.methods if m not in (Method.SMS, Method.CALL)]
-    instead = (
-        "Enter a code from your authenticator app or a recovery code, or send a code again"
-        if others
-        else "Send a code again"
-    )
-    return f"{why}, so no code was sent. {instead}{later}."
+    if others:
+        instead = _(
+            "Enter a code from your authenticator app or a recovery code, or send a code again."
+        )
+    else:
+        instead = _("Send a code again.")
+    if pending.retry_after:
+        instead += " " + _retry_text(pending.retry_after)
+    return f"{why} {instead}"
+
+
+def _retry_text(seconds: int) -> str:
+    return ngettext(
+        "You can send one in %(seconds)s second.",
+        "You can send one in %(seconds)s seconds.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def _error_text(exc: DomainError) -> str:
     if isinstance(exc, RateLimited):
-        return f"{exc.message} Try again in {exc.extensions['retryAfter']} seconds."
+        seconds = exc.extensions["retryAfter"]
+        wait = ngettext(
+            "Try again in %(seconds)s second.", "Try again in %(seconds)s seconds.", seconds
+        ) % {"seconds": seconds}
+        return f"{exc.message} {wait}"
     if isinstance(exc, InvalidCode):
-        return f"{exc.message} {exc.extensions['attemptsLeft']} attempt(s) left."
-    return exc.message
+        left = exc.extensions["attemptsLeft"]
+        attempts = ngettext("%(count)s attempt left.", "%(count)s attempts left.", left) % {
+            "count": left
+        }
+        return f"{exc.message} {attempts}"
+    return str(exc.message)
 
 
 def _next_url(request, site) -> str:
@@ -99,7 +123,7 @@ def login(request, *, site):
     request.current_app = site.name
     context = {
         **site.each_context(request),
-        "title": "Log in",
+        "title": _("Log in"),
         "subtitle": None,
         "app_path": request.get_full_path(),
         "username": request.user.get_username(),
@@ -144,11 +168,11 @@ def login_verify(request, *, site):
                     )
                     return HttpResponseRedirect(next_url)
         except (CodeExpired, TooManyAttempts) as exc:
-            messages.error(request, f"{exc.message} Sign in again.")
+            messages.error(request, f"{exc.message} {_('Sign in again.')}")
             return HttpResponseRedirect(_login_url(site, next_url))
         except InvalidCode as exc:
             if exc.extensions["attemptsLeft"] == 0:
-                messages.error(request, f"{TooManyAttempts.default_message} Sign in again.")
+                messages.error(request, f"{TooManyAttempts.default_message} {_('Sign in again.')}")
                 return HttpResponseRedirect(_login_url(site, next_url))
             error = _error_text(exc)
         except DomainError as exc:
@@ -157,7 +181,7 @@ def login_verify(request, *, site):
     has_phone = Method.SMS in pending.methods
     context = {
         **site.each_context(request),
-        "title": "Second factor",
+        "title": _("Second factor"),
         "form": form,
         "error": error,
         "prompt": _prompt(pending),
@@ -195,5 +219,5 @@ def password_change(request, *, site):
                 reverse("admin:password_change_done", current_app=site.name)
             )
     request.current_app = site.name
-    context = {**site.each_context(request), "title": "Password change", "form": form}
+    context = {**site.each_context(request), "title": _("Password change"), "form": form}
     return TemplateResponse(request, "registration/password_change_form.html", context)

@@ -1,7 +1,7 @@
 """Shared fixtures: a GraphQL client, the console outbox, users with and without 2FA."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ pytest_plugins = ["tests.providers.fixtures"]
 class GraphQLResponse:
     status: int
     body: dict
+    headers: dict = field(default_factory=dict)
 
     @property
     def data(self) -> dict | None:
@@ -65,7 +66,7 @@ class GraphQLClient:
             headers=extra,
             REMOTE_ADDR=remote_addr,
         )
-        return GraphQLResponse(response.status_code, response.json())
+        return GraphQLResponse(response.status_code, response.json(), dict(response.headers))
 
 
 @pytest.fixture

@@ -149,6 +149,16 @@ def check_twofa_settings(app_configs, **kwargs):
     ):
         if getattr(settings, name) <= 0:
             errors.append(checks.Error(f"{name} must be a positive number.", id="twofa.E004"))
+    for name in ("TWOFA_RETENTION_CHALLENGES_DAYS", "TWOFA_RETENTION_AUDIT_DAYS"):
+        if getattr(twofa_settings, name) < 1:
+            errors.append(
+                checks.Error(
+                    f"{name} must be 1 or more (days).",
+                    hint="twofa_prune would delete rows still in use; "
+                    "the defaults are 30 and 365 days.",
+                    id="twofa.E004",
+                )
+            )
     for name in (
         "TWOFA_SEND_LIMIT_PER_PHONE",
         "TWOFA_SEND_LIMIT_PER_USER",

@@ -3,9 +3,10 @@
 Kept apart from the services (twofa.services) because it has rules of its own that every
 send obeys, whichever flow asks (login, resend, enrollment):
 
-- every provider attempt is counted against the send limits and audited
-  (sent or failed, with the provider's name): a request that timed out at one
-  provider may still have reached the phone before the next one sent again;
+- every provider attempt is counted against the send limits, audited (sent
+  or failed, with the provider's name) and counted in the daily rollups
+  (twofa.rollups): a request that timed out at one provider may still have
+  reached the phone before the next one sent again;
 - a number has at most one live verification. Providers keep one pending
   verification per number (Twilio per service, Vonage refuses a second), so two
   challenges sharing a number would share, and cancel, each other's code. A
@@ -24,36 +25,49 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
+from accounts.languages import language_of
 from accounts.models import User
+from core import metrics
 from core.exceptions import DomainError, RateLimited
 from core.ratelimit import cache_fail_closed
-from twofa import limits
+from twofa import limits, rollups
 from twofa.audit import audit_record
 from twofa.conf import twofa_settings
 from twofa.exceptions import ProviderUnavailable
 from twofa.models import AuditEvent, Challenge
 from twofa.phone import phone_send_allow
-from twofa.providers import provider_chain, provider_get
+from twofa.providers import provider_call, provider_chain, provider_get
 
 Kind = AuditEvent.Kind
 logger = logging.getLogger("twofa")
 
 
-def audited_limits(check, *, user: User, phone: str, ip: str, **detail) -> None:
-    """Run a limit check; record a refusal in the audit trail before it propagates."""
+def audited_limits(check, *, limit: str, user: User, phone: str, ip: str, **detail) -> None:
+    """Run a limit check; record a refusal (of `limit`: "send", "backoff") in
+    the audit trail and the rollups before it propagates."""
     try:
         check()
     except RateLimited as exc:
-        audit_record(
-            Kind.RATE_LIMITED,
-            user=user,
-            phone=phone,
-            ip=ip,
-            retry_after=exc.extensions["retryAfter"],
-            **detail,
-        )
+        refusal_record(limit, user=user, phone=phone, ip=ip, exc=exc, **detail)
         raise
+
+
+def refusal_record(
+    limit: str, *, user: User, phone: str, ip: str, exc: RateLimited, **detail
+) -> None:
+    """Audit and count one rate-limit refusal."""
+    audit_record(
+        Kind.RATE_LIMITED,
+        user=user,
+        phone=phone,
+        ip=ip,
+        limit=limit,
+        retry_after=exc.extensions["retryAfter"],
+        **detail,
+    )
+    rollups.refusal_counted(limit)
 
 
 def code_send(
@@ -74,29 +88,42 @@ def code_send(
     """
     # Before any limit: a number we never send to must not spend anyone's budget.
     phone_send_allow(number=to, channel=channel)
+    # The user's own language, else the language of the request asking.
+    locale = language_of(user)
     attempts = []
     if resend is not None and resend[1]:
         name, ref = resend
         attempts.append(
             (
                 name,
-                lambda p, ref=ref: p.resend(ref=ref, to=to, channel=channel, purpose=purpose),
+                "resend",
+                lambda p, ref=ref: p.resend(
+                    ref=ref, to=to, channel=channel, purpose=purpose, locale=locale
+                ),
             )
         )
     for name in provider_chain():
         if not attempts or name != attempts[0][0]:
-            attempts.append((name, lambda p: p.start(to=to, channel=channel, purpose=purpose)))
+            attempts.append(
+                (
+                    name,
+                    "start",
+                    lambda p: p.start(to=to, channel=channel, purpose=purpose, locale=locale),
+                )
+            )
     detail = {"purpose": purpose, "channel": channel}
-    for index, (name, send) in enumerate(attempts):
+    for index, (name, operation, send) in enumerate(attempts):
         audited_limits(
             lambda: limits.send_allow(user=user, phone=to, ip=ip, purpose=purpose),
+            limit="send",
             user=user,
             phone=to,
             ip=ip,
             purpose=purpose,
         )
         try:
-            ref = send(provider_get(name))
+            with provider_call(name, operation):
+                ref = send(provider_get(name))
         except DomainError as exc:
             audit_record(
                 Kind.SEND_FAILED,
@@ -107,11 +134,15 @@ def code_send(
                 error=type(exc).__name__,
                 **detail,
             )
+            rollups.send_failure_counted(number=to, provider=name, channel=channel)
             if not isinstance(exc, ProviderUnavailable) or index == len(attempts) - 1:
                 raise
-            logger.warning("2FA provider %s unavailable; trying %s", name, attempts[index + 1][0])
+            following = attempts[index + 1][0]
+            metrics.FAILOVERS.labels(name, following).inc()
+            logger.warning("2FA provider %s unavailable; trying %s", name, following)
             continue
         audit_record(Kind.CODE_SENT, user=user, phone=to, ip=ip, provider=name, **detail)
+        rollups.send_counted(number=to, provider=name, channel=channel, ip=ip)
         return name, ref
     raise ProviderUnavailable()
 
@@ -126,7 +157,8 @@ def provider_cancel(verifications) -> None:
         if not ref:  # nothing was sent for it
             continue
         try:
-            provider_get(provider).cancel(ref=ref)
+            with provider_call(provider, "cancel"):
+                provider_get(provider).cancel(ref=ref)
         except (DomainError, LookupError):
             logger.warning("could not cancel a verification at 2FA provider %s", provider)
 
@@ -160,8 +192,9 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
     # send still in flight.
     while not _lock_take(key, holder, seconds + 1):
         if time.monotonic() >= deadline:
+            metrics.RATE_LIMITED.labels("twofa.number-lock").inc()
             raise RateLimited(
-                "Another code is being sent to this number. Try again shortly.",
+                _("Another code is being sent to this number. Try again shortly."),
                 retry_after=seconds,
             )
         time.sleep(0.05)
@@ -179,8 +212,9 @@ def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> N
     if purpose != Challenge.Purpose.LOGIN:
         login = live.filter(purpose=Challenge.Purpose.LOGIN).order_by("-expires_at").first()
         if login is not None:
+            metrics.RATE_LIMITED.labels("twofa.login-pending").inc()
             raise RateLimited(
-                "A sign-in code for this number is pending. Try again later.",
+                _("A sign-in code for this number is pending. Try again later."),
                 retry_after=max(1, login.expires_in),
             )
     provider_cancel(live.replace_pending())

@@ -17,8 +17,10 @@ import math
 import time
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import metrics
 from core.exceptions import RateLimited
 from core.http import client_network
 from core.ratelimit import cache_fail_closed, rate_limit_hit
@@ -103,8 +105,9 @@ def backoff_check(user: User) -> None:
     with cache_fail_closed("twofa.backoff"):
         until = cache.get(_keys(user)[1])
     if until is not None and until > time.time():
+        metrics.RATE_LIMITED.labels("twofa.backoff").inc()
         raise RateLimited(
-            "Too many wrong codes. Wait before trying again.",
+            _("Too many wrong codes. Wait before trying again."),
             retry_after=math.ceil(until - time.time()),
         )
 

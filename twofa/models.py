@@ -1,4 +1,5 @@
-"""twofa's tables: phones, challenges (with their lifecycle rules), the audit trail, recovery codes.
+"""twofa's tables: phones, challenges (with their lifecycle rules), the audit trail, recovery
+codes, the daily send rollups staff read, and the countries and prefixes staff block.
 
 The challenge's lifecycle (replace, reserve and release an attempt, mark it
 verified or failed, claim a send slot) is kept on Challenge and its queryset,
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from twofa.exceptions import CodeExpired, TooManyAttempts
 from twofa.phone import phone_mask
@@ -28,10 +30,10 @@ class Channel(models.TextChoices):
 class Method(models.TextChoices):
     """A second factor: a code sent to the phone, an authenticator app, or a recovery code."""
 
-    SMS = "sms", "SMS"
-    CALL = "call", "Voice call"
-    TOTP = "totp", "Authenticator app"
-    RECOVERY_CODE = "recovery", "Recovery code"
+    SMS = "sms", gettext_lazy("SMS")
+    CALL = "call", gettext_lazy("Voice call")
+    TOTP = "totp", gettext_lazy("Authenticator app")
+    RECOVERY_CODE = "recovery", gettext_lazy("Recovery code")
 
 
 PHONE_METHODS = frozenset({Method.SMS, Method.CALL})
@@ -130,13 +132,20 @@ class Challenge(models.Model):
     # When a code last went to the phone; null while nothing has (an app
     # challenge, or a login whose send was refused): the resend cooldown.
     last_sent_at = models.DateTimeField(null=True, blank=True)
+    # The client network (core.http.client_network) that asked for the latest
+    # send: a verification is counted in the send rollups against it.
+    sent_from = models.CharField(max_length=64, blank=True)
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ChallengeQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["user", "purpose", "status"])]
+        indexes = [
+            models.Index(fields=["user", "purpose", "status"]),
+            # The admin's list (newest first) and retention (oldest first).
+            models.Index(fields=["created_at", "id"], name="twofa_chall_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} challenge #{self.pk}"
@@ -203,10 +212,16 @@ class Challenge(models.Model):
             self.status = self.Status.FAILED
         return bool(won)
 
-    def record_send(self, *, provider: str, ref: str, channel: str, number: str) -> bool:
+    def record_send(
+        self, *, provider: str, ref: str, channel: str, number: str, sent_from: str = ""
+    ) -> bool:
         """Store a new send's provider and reference; False if the challenge ended meanwhile."""
         updated = Challenge.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            provider=provider, provider_ref=ref, channel=channel, phone_number=number
+            provider=provider,
+            provider_ref=ref,
+            channel=channel,
+            phone_number=number,
+            sent_from=sent_from,
         )
         return bool(updated)
 
@@ -257,6 +272,11 @@ class AuditEvent(models.Model):
         RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
         PREFERENCE_CHANGED = "preference_changed", "Preferred method changed"
         REFRESH_TOKEN_REUSED = "refresh_token_reused", "Refresh token reused (login ended)"
+        SEND_BLOCK_ADDED = "send_block_added", "Sends blocked by staff"
+        SEND_BLOCK_REMOVED = "send_block_removed", "Send block lifted by staff"
+        PHONE_REMOVED = "phone_removed", "Phone removed"
+        SESSION_REVOKED = "session_revoked", "Signed out of one session"
+        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -273,7 +293,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            # The admin's list at millions of rows: its ordering, alone and
+            # under the kind filter, read from an index, never sorted.
+            models.Index(fields=["-created_at", "-id"], name="twofa_audit_recent_idx"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="twofa_audit_kind_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M:%S}"
@@ -312,3 +338,102 @@ class MethodPreference(models.Model):
 
     def __str__(self) -> str:
         return self.get_method_display()
+
+
+class SendRollup(models.Model):
+    """Codes sent, verified and failed per day (UTC), country, provider and channel.
+
+    Counted as they happen (twofa.rollups), so they outlive the challenges and
+    audit events that retention deletes. `verified` is counted on the day of
+    the send it answered; `failed` is a send a provider refused or never took.
+    """
+
+    day = models.DateField()
+    country = models.CharField(max_length=2, help_text="ISO 3166 region; ZZ when unknown.")
+    provider = models.CharField(max_length=32)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    sent = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # Its admin page is staff's report (staff.sends), named for what it shows.
+        verbose_name_plural = "sends and fraud"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "country", "provider", "channel"], name="twofa_send_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.country} {self.provider} {self.channel}"
+
+
+class SendSourceRollup(models.Model):
+    """Codes sent and verified per day, number prefix and client network: where
+    unverified sends (SMS pumping) come from and go to.
+
+    The prefix is the first digits of the E.164 number (twofa.rollups), the
+    network the one limits count the client under (core.http.client_network).
+    """
+
+    day = models.DateField()
+    prefix = models.CharField(max_length=8)
+    network = models.CharField(max_length=64)
+    sent = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "prefix", "network"], name="twofa_send_source_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.prefix} {self.network}"
+
+
+class RefusalRollup(models.Model):
+    """Rate-limit refusals on the 2FA paths per day and limit."""
+
+    day = models.DateField()
+    limit = models.CharField(max_length=32)
+    refused = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "limit"], name="twofa_refusal_rollup_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.limit}"
+
+
+class SendBlock(models.Model):
+    """A country or a number prefix staff stopped codes going to.
+
+    The send policy (twofa.phone) refuses a number that TWOFA_ALLOWED_COUNTRIES
+    does not allow or that a block covers. Added and lifted through
+    twofa.services.blocks, which audits both.
+    """
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        PREFIX = "prefix", "Number prefix"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    value = models.CharField(max_length=16, help_text="An ISO region (GB) or an E.164 prefix.")
+    reason = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="twofa_send_block_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"

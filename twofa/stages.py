@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import checks
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.stages import LoginPending, LoginStage
@@ -17,7 +19,10 @@ from twofa.phone import phone_mask
 from twofa.selectors import TwoFactorState
 from twofa.services import IssuedChallenge, login_challenge_start
 
-_OTHER_WAYS = {"totp": "your authenticator app", "recovery": "a recovery code"}
+_OTHER_WAYS = {
+    "totp": gettext_lazy("your authenticator app"),
+    "recovery": gettext_lazy("a recovery code"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,14 +36,29 @@ class ChallengeStarted:
 
 def _challenge_message(issued: IssuedChallenge, masked: str | None) -> str:
     if issued.code_sent is None:
-        return "Enter the code from your authenticator app."
+        return _("Enter the code from your authenticator app.")
     if issued.code_sent:
-        return f"A verification code was sent to {masked}."
-    later = f"in {issued.retry_after} seconds" if issued.retry_after else "shortly"
-    message = f"No code could be sent to {masked} just now; you can request one {later}."
-    others = [_OTHER_WAYS[m] for m in issued.methods if m in _OTHER_WAYS]
-    if others:
-        message += f" Or sign in with {' or '.join(others)}."
+        return _("A verification code was sent to %(phone)s.") % {"phone": masked}
+    if issued.retry_after:
+        message = ngettext(
+            "No code could be sent to %(phone)s just now; you can request one in "
+            "%(seconds)s second.",
+            "No code could be sent to %(phone)s just now; you can request one in "
+            "%(seconds)s seconds.",
+            issued.retry_after,
+        ) % {"phone": masked, "seconds": issued.retry_after}
+    else:
+        message = _("No code could be sent to %(phone)s just now; you can request one shortly.") % {
+            "phone": masked
+        }
+    others = [str(_OTHER_WAYS[m]) for m in issued.methods if m in _OTHER_WAYS]
+    if len(others) == 2:
+        message += " " + _("Or sign in with %(first)s or %(second)s.") % {
+            "first": others[0],
+            "second": others[1],
+        }
+    elif others:
+        message += " " + _("Or sign in with %(way)s.") % {"way": others[0]}
     return message
 
 

@@ -87,6 +87,24 @@ def test_a_browser_sign_in_puts_the_refresh_token_in_a_cookie_only(live_server, 
     assert int(cookie["max-age"]) > 0
 
 
+def test_a_browser_sign_in_shows_no_refresh_token_in_the_outcome_either(live_server, user):
+    page = Page(live_server.url)
+    query = """
+    mutation($username: String!, $password: String!) {
+      tokenAuth(username: $username, password: $password) {
+        refreshToken outcome { ... on AuthTokensPayload { token refreshToken } }
+      }
+    }
+    """
+
+    response = page.post(query, {"username": "alice", "password": PASSWORD})
+
+    answer = response.json()["data"]["tokenAuth"]
+    assert answer["outcome"]["token"]
+    assert answer["refreshToken"] is None and answer["outcome"]["refreshToken"] is None
+    assert page.cookie and page.cookie not in response.text
+
+
 def test_an_app_client_gets_the_refresh_token_in_the_body_and_no_cookie(live_server, user):
     response = Page(live_server.url, browser=False).post(
         TOKEN_AUTH, {"username": "alice", "password": PASSWORD}

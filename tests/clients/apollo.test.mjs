@@ -120,7 +120,11 @@ const REGISTER = gql`
 const TOKEN_AUTH = gql`
   mutation TokenAuth($username: String!, $password: String!) {
     tokenAuth(username: $username, password: $password) {
-      twoFactorRequired token refreshToken payload challenge phoneNumber
+      outcome {
+        __typename
+        ... on AuthTokensPayload { token refreshToken claims { amr } }
+        ... on LoginChallenge { challenge phoneNumber }
+      }
     }
   }
 `;
@@ -160,7 +164,9 @@ const CONFIRM_TOTP = gql`
 `;
 const TOKEN_AUTH_METHODS = gql`
   mutation TokenAuthMethods($username: String!, $password: String!) {
-    tokenAuth(username: $username, password: $password) { twoFactorRequired challenge method methods message }
+    tokenAuth(username: $username, password: $password) {
+      outcome { __typename ... on LoginChallenge { challenge method methods message } }
+    }
   }
 `;
 
@@ -198,9 +204,9 @@ test("the whole 2FA flow through Apollo Client", async () => {
     twoFactor: { __typename: "TwoFactorStatus", enabled: false },
   });
   const login = (await client.mutate({ mutation: TOKEN_AUTH, variables: { username: USERNAME, password: PASSWORD } }))
-    .data.tokenAuth;
-  assert.equal(login.twoFactorRequired, false);
-  assert.deepEqual(login.payload.amr, ["pwd"]);
+    .data.tokenAuth.outcome;
+  assert.equal(login.__typename, "AuthTokensPayload");
+  assert.deepEqual(login.claims.amr, ["pwd"]);
   Object.assign(session, { token: login.token, refreshToken: login.refreshToken });
 
   // A password-only token can't vote: the error link sees TWO_FACTOR_REQUIRED.
@@ -232,9 +238,9 @@ test("the whole 2FA flow through Apollo Client", async () => {
   Object.assign(session, { token: null, refreshToken: null });
   const challenged = (
     await client.mutate({ mutation: TOKEN_AUTH, variables: { username: USERNAME, password: PASSWORD } })
-  ).data.tokenAuth;
-  assert.equal(challenged.twoFactorRequired, true);
-  assert.equal(challenged.token, null);
+  ).data.tokenAuth.outcome;
+  assert.equal(challenged.__typename, "LoginChallenge");
+  assert.equal(challenged.phoneNumber, "+1******2671");
   const code = lastCode(PHONE);
   const wrongCode = await rejection(
     client.mutate({ mutation: VERIFY_TOKEN, variables: { challenge: challenged.challenge, code: wrong(code) } }),
@@ -307,7 +313,8 @@ test("an authenticator-app login: setupTotp, confirmTotp, then tokenAuth sends n
   const sentBefore = outboxLines();
   const started = (
     await client.mutate({ mutation: TOKEN_AUTH_METHODS, variables: { username: USERNAME, password: PASSWORD } })
-  ).data.tokenAuth;
+  ).data.tokenAuth.outcome;
+  assert.equal(started.__typename, "LoginChallenge");
   assert.equal(started.method, "TOTP");
   assert.deepEqual(started.methods, ["SMS", "CALL", "TOTP"]);
   assert.equal(outboxLines(), sentBefore, "no SMS was sent");
@@ -390,8 +397,8 @@ const POLL_BY_ID = gql`query PollById($id: ID!) { poll(id: $id) { id } }`;
 const ALIASES = gql(["{ " + Array.from({ length: 12 }, (_, i) => `a${i}: polls { id }`).join(" ") + " }"]);
 const TWO_PASSWORDS = gql`
   mutation TwoPasswords {
-    a: tokenAuth(username: "x", password: "y") { token }
-    b: tokenAuth(username: "x", password: "z") { token }
+    a: tokenAuth(username: "x", password: "y") { outcome { __typename } }
+    b: tokenAuth(username: "x", password: "z") { outcome { __typename } }
   }
 `;
 

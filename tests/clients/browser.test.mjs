@@ -101,10 +101,10 @@ test("GraphiQL runs a query, served entirely from this server", async () => {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({
-      query: 'mutation { tokenAuth(username: "test", password: "test1234") { token } }',
+      query: 'mutation { tokenAuth(username: "test", password: "test1234") { outcome { ... on AuthTokensPayload { token } } } }',
     }),
   }).then((r) => r.json());
-  const token = login.data.tokenAuth.token;
+  const token = login.data.tokenAuth.outcome.token;
   assert.ok(token);
   await page.locator('button[data-name="headers"]').click();
   // The tool section holds the variables editor, then the headers editor.

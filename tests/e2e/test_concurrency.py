@@ -215,3 +215,33 @@ def test_a_login_racing_enrollments_to_its_number_keeps_the_one_live_code(live_s
         timeout=30,
     ).json()
     assert verified["data"]["verifyToken"]["token"]
+
+
+def test_removing_the_app_and_the_phone_at_once_leaves_no_half_off_2fa(live_server):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from twofa.models import MethodPreference, RecoveryCode
+    from twofa.selectors import TwoFactorState
+
+    user, token = verified_user("alice")
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    RecoveryCode.objects.create(user=user, salt="s", digest="d" * 64)
+    MethodPreference.objects.create(user=user, method="totp")
+
+    answers = race(
+        live_server.url,
+        [
+            ("mutation { removeTotp { token } }", {}, token),
+            ("mutation { removePhone { token } }", {}, token),
+        ],
+    )
+
+    # A request that reads its token after the other's change committed finds
+    # its session ended; whichever way the race goes, no half-off state remains.
+    assert all(codes(answer) in ([], ["UNAUTHENTICATED"]) for answer in answers), answers
+    state = TwoFactorState(User.objects.get(pk=user.pk))
+    if all(not codes(answer) for answer in answers):
+        assert state.enabled is False and state.methods == []
+    assert state.enabled or not RecoveryCode.objects.filter(user=user).exists()
+    assert state.enabled or not MethodPreference.objects.filter(user=user).exists()
+    assert state.enabled or AuditEvent.objects.filter(user=user, kind="disabled").count() == 1

@@ -20,6 +20,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+# The locales each API accepts (Twilio: its supported-languages page; Vonage
+# Verify v2: a closed list); anything else is refused as the API refuses it.
+TWILIO_LOCALES = set(
+    (
+        "af ar ca cs da de el en en-GB es et fi fr he hi hr hu id it ja kn ko lt mr ms nb "
+        "nl pl pt pt-BR ro ru sv te th tl tr uk vi zh zh-CN zh-HK"
+    ).split()
+)
+VONAGE_LOCALES = {
+    "en-us", "en-gb", "es-es", "es-mx", "es-us", "it-it", "fr-fr", "de-de",
+    "ru-ru", "hi-in", "pt-br", "pt-pt", "id-id",
+}  # fmt: skip
 # A hung request is released after this long at most, so no test thread lingers.
 HANG_SECONDS = 10
 
@@ -43,6 +55,7 @@ class Message:
     to: str  # as the provider received it (Vonage: without "+")
     channel: str
     code: str
+    locale: str | None = None  # the language asked for, in the provider's own code
 
 
 @dataclass
@@ -324,6 +337,9 @@ class TwilioVerify(StandIn):
             return 400, self.error_body(400, 60200, "Invalid parameter `To`: " + to)
         if channel not in ("sms", "call", "email", "whatsapp"):
             return 400, self.error_body(400, 60200, "Invalid parameter: Channel")
+        locale = body.get("Locale")
+        if locale is not None and locale not in TWILIO_LOCALES:
+            return 400, self.error_body(400, 60200, "Invalid parameter: Locale")
         verification = self._pending(to)
         if verification is None:
             sid = "VE" + uuid.uuid4().hex
@@ -341,7 +357,7 @@ class TwilioVerify(StandIn):
         # While a verification is pending, Twilio sends the same code again.
         verification["sends"] += 1
         verification["channel"] = channel
-        self.messages.append(Message(to, channel, verification["code"]))
+        self.messages.append(Message(to, channel, verification["code"], locale))
         return 201, self._resource(verification)
 
     def _check(self, body):
@@ -436,6 +452,11 @@ class VonageVerify(StandIn):
             body = self.error_body(422, None, "The value of one or more parameters is invalid")
             body["invalid_parameters"] = [{"name": "to", "reason": "Invalid phone number"}]
             return 422, body
+        locale = body.get("locale")
+        if locale is not None and locale not in VONAGE_LOCALES:
+            body = self.error_body(422, None, "The value of one or more parameters is invalid")
+            body["invalid_parameters"] = [{"name": "locale", "reason": "Invalid locale"}]
+            return 422, body
         existing = self._open(to)
         if existing is not None:
             body = self.error_body(
@@ -453,7 +474,7 @@ class VonageVerify(StandIn):
             "status": "open",
             "attempts": 0,
         }
-        self.messages.append(Message(to, channel, code))
+        self.messages.append(Message(to, channel, code, locale))
         return 202, {"request_id": request_id}
 
     def _check(self, request_id, body):

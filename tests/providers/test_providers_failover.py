@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from tests.documents import PASSWORD, PHONE, TOKEN_AUTH, VERIFY_TOKEN
-from twofa.models import AuditEvent, Challenge
+from twofa.models import AuditEvent, Challenge, SendRollup, SendSourceRollup
 
 RESEND = "mutation($c: String!) { resendCode(challenge: $c) { sent channel } }"
 
@@ -166,3 +166,21 @@ def test_every_provider_attempt_is_audited_with_the_provider(gql, user_2fa, fail
     ]
     assert attempts[0].detail["error"] == "ProviderUnavailable"
     assert attempts[0].phone == "+1******2671"
+
+
+def test_a_failover_counts_one_failed_send_and_one_sent_in_the_rollups(gql, user_2fa, failover):
+    twilio, vonage = failover
+    twilio.stop()
+
+    started = login(gql)
+    gql(
+        VERIFY_TOKEN,
+        {"challenge": started.data["tokenAuth"]["challenge"], "code": vonage.last_code()},
+    )
+
+    rows = SendRollup.objects.order_by("provider").values_list(
+        "country", "provider", "channel", "sent", "verified", "failed"
+    )
+    assert list(rows) == [("US", "twilio", "sms", 0, 0, 1), ("US", "vonage", "sms", 1, 1, 0)]
+    [source] = SendSourceRollup.objects.values_list("prefix", "network", "sent", "verified")
+    assert source == ("+141555", "127.0.0.1", 1, 1)

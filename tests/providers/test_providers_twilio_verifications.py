@@ -22,8 +22,8 @@ def wrong(code: str) -> str:
 
 
 def test_a_second_start_to_a_pending_number_shares_its_verification(twilio, twilio_api):
-    first = twilio.start(to=PHONE, channel="sms", purpose="login")
-    second = twilio.start(to=PHONE, channel="call", purpose="enroll")
+    first = twilio.start(to=PHONE, channel="sms", purpose="login", locale="en")
+    second = twilio.start(to=PHONE, channel="call", purpose="enroll", locale="en")
 
     assert second == first
     assert [m.code for m in twilio_api.messages] == [twilio_api.last_code()] * 2
@@ -33,9 +33,9 @@ def test_a_second_start_to_a_pending_number_shares_its_verification(twilio, twil
 
 
 def test_a_check_goes_to_its_own_verification_not_the_numbers_latest(twilio, twilio_api):
-    ended = twilio.start(to=PHONE, channel="sms", purpose="login")
+    ended = twilio.start(to=PHONE, channel="sms", purpose="login", locale="en")
     twilio.cancel(ref=ended)
-    live = twilio.start(to=PHONE, channel="sms", purpose="enroll")
+    live = twilio.start(to=PHONE, channel="sms", purpose="enroll", locale="en")
     code = twilio_api.last_code()
 
     with pytest.raises(CodeExpired):
@@ -51,9 +51,9 @@ def test_a_check_goes_to_its_own_verification_not_the_numbers_latest(twilio, twi
 
 
 def test_wrong_codes_for_an_ended_verification_cost_the_next_one_nothing(twilio, twilio_api):
-    ended = twilio.start(to=PHONE, channel="sms", purpose="login")
+    ended = twilio.start(to=PHONE, channel="sms", purpose="login", locale="en")
     twilio.cancel(ref=ended)
-    live = twilio.start(to=PHONE, channel="sms", purpose="enroll")
+    live = twilio.start(to=PHONE, channel="sms", purpose="enroll", locale="en")
     code = twilio_api.last_code()
 
     for _ in range(twilio_api.max_checks):
@@ -65,9 +65,9 @@ def test_wrong_codes_for_an_ended_verification_cost_the_next_one_nothing(twilio,
 
 
 def test_a_cancel_names_the_verification(twilio, twilio_api):
-    ended = twilio.start(to=PHONE, channel="sms", purpose="login")
+    ended = twilio.start(to=PHONE, channel="sms", purpose="login", locale="en")
     twilio.cancel(ref=ended)
-    live = twilio.start(to=PHONE, channel="sms", purpose="enroll")
+    live = twilio.start(to=PHONE, channel="sms", purpose="enroll", locale="en")
 
     twilio.cancel(ref=ended)
 

@@ -40,8 +40,9 @@ def test_verify_phone_sends_an_enrollment_code(gql, user, outbox, password_token
     assert result.data["verifyPhone"]["channel"] == "SMS"
     assert 595 <= result.data["verifyPhone"]["expiresIn"] <= 600
     message = outbox.last()
-    assert set(message) == {"to", "code", "channel", "purpose", "sent_at"}
+    assert set(message) == {"to", "code", "channel", "purpose", "locale", "sent_at"}
     assert (message["to"], message["channel"], message["purpose"]) == (PHONE, "sms", "enroll")
+    assert message["locale"] == "en"
     assert len(message["code"]) == 6 and message["code"].isdigit()
 
 

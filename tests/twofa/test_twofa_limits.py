@@ -7,7 +7,7 @@ import pytest
 from accounts.models import User
 from accounts.tokens import token_pair_issue
 from tests.documents import PASSWORD, PHONE, TOKEN_AUTH, VERIFY_TOKEN
-from twofa.models import AuditEvent
+from twofa.models import AuditEvent, RefusalRollup
 
 VERIFY_PHONE = "mutation($p: String!) { verifyPhone(phoneNumber: $p) { sent } }"
 RESEND = "mutation($c: String!) { resendCode(challenge: $c) { sent } }"
@@ -201,3 +201,17 @@ def test_a_negative_send_limit_is_a_configuration_error(settings):
     settings.TWOFA_ENROLL_SEND_LIMIT_PER_USER = -1
 
     assert [e.id for e in check_twofa_settings(None)] == ["twofa.E004"]
+
+
+def test_each_refusal_is_counted_per_limit_for_the_staff_report(gql, user, outbox, settings):
+    settings.TWOFA_SEND_LIMIT_PER_IP = 1
+    token = token_for(user)
+    gql(VERIFY_PHONE, {"p": PHONE}, token=token)
+    for number in numbers(2):
+        assert_rate_limited(gql(VERIFY_PHONE, {"p": number}, token=token), 3600)
+
+    assert list(RefusalRollup.objects.values_list("limit", "refused")) == [("send", 2)]
+    assert (
+        AuditEvent.objects.filter(kind=AuditEvent.Kind.RATE_LIMITED).first().detail["limit"]
+        == "send"
+    )

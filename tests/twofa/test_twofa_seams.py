@@ -23,7 +23,7 @@ PIGEON_LOFT: list[dict] = []
 class PigeonProvider(DeliveryProvider):
     name = "pigeon"
 
-    def start(self, *, to: str, channel: str, purpose: str) -> str:
+    def start(self, *, to: str, channel: str, purpose: str, locale: str) -> str:
         PIGEON_LOFT.append({"to": to, "code": "424242", "ref": f"bird-{len(PIGEON_LOFT)}"})
         return PIGEON_LOFT[-1]["ref"]
 

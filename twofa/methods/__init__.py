@@ -10,6 +10,7 @@ from functools import cache
 
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from core.exceptions import BadUserInput
 from twofa.conf import twofa_settings
@@ -26,7 +27,7 @@ def method_get(key: str) -> SecondFactorMethod:
     try:
         return methods_registered()[key]
     except KeyError:
-        raise BadUserInput("Unknown method.") from None
+        raise BadUserInput(_("Unknown method.")) from None
 
 
 def _reset(*, setting, **kwargs):

@@ -14,10 +14,12 @@ import re
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from core.exceptions import BadUserInput
 from twofa.models import Challenge, PhoneNumber
-from twofa.providers import provider_get
+from twofa.providers import provider_call, provider_get
 
 if TYPE_CHECKING:
     from twofa.selectors import TwoFactorState
@@ -72,14 +74,15 @@ class PhoneCodeMethod(SecondFactorMethod):
     def ensure_usable(self, challenge: Challenge) -> None:
         if not (challenge.sent_to_phone and challenge.provider_ref):
             raise BadUserInput(
-                "No code was sent to a phone for this challenge: request one with resendCode."
+                _("No code was sent to a phone for this challenge: request one with resendCode.")
             )
 
     def verify(self, challenge: Challenge, code: str) -> bool:
         # The provider that sent the latest code checks it, whichever phone
         # channel the user names: the code came by the latest send.
         provider = provider_get(challenge.provider)
-        return provider.check(ref=challenge.provider_ref, to=challenge.phone_number, code=code)
+        with provider_call(challenge.provider, "check"):
+            return provider.check(ref=challenge.provider_ref, to=challenge.phone_number, code=code)
 
     def remove(self, user: User) -> None:
         PhoneNumber.objects.filter(user=user).delete()

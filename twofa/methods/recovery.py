@@ -12,6 +12,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import BadUserInput
@@ -56,7 +57,7 @@ class RecoveryCodeMethod(SecondFactorMethod):
 
     def ensure_usable(self, challenge: Challenge) -> None:
         if not recovery_codes_remaining(challenge.user):
-            raise BadUserInput("There are no unused recovery codes for this account.")
+            raise BadUserInput(_("There are no unused recovery codes for this account."))
 
     def normalise(self, code: str) -> str | None:
         code = recovery_code_normalise(code or "")

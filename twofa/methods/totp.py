@@ -13,6 +13,7 @@ import math
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -38,7 +39,7 @@ class TotpMethod(SecondFactorMethod):
         # A challenge that began with the app finds it gone in `verify` (CODE_EXPIRED).
         if challenge.purpose == Challenge.Purpose.LOGIN and challenge.channel != self.key:
             if totp_device_for(challenge.user) is None:
-                raise BadUserInput("No authenticator app is set up for this account.")
+                raise BadUserInput(_("No authenticator app is set up for this account."))
 
     def verify(self, challenge: Challenge, code: str) -> bool:
         if challenge.purpose == Challenge.Purpose.TOTP_SETUP:
@@ -54,7 +55,7 @@ class TotpMethod(SecondFactorMethod):
                 locked_until = (info or {}).get("locked_until") or timezone.now()
                 wait = (locked_until - timezone.now()).total_seconds()
                 raise RateLimited(
-                    "Wait before trying another code.", retry_after=max(1, math.ceil(wait))
+                    _("Wait before trying another code."), retry_after=max(1, math.ceil(wait))
                 )
             return device.verify_token(code)
 

@@ -23,8 +23,10 @@ class DeliveryProvider(ABC):
     required_settings: tuple[str, ...] = ()
 
     @abstractmethod
-    def start(self, *, to: str, channel: str, purpose: str) -> str:
-        """Send a new code to `to` (E.164) by `channel` ("sms" or "call").
+    def start(self, *, to: str, channel: str, purpose: str, locale: str) -> str:
+        """Send a new code to `to` (E.164) by `channel` ("sms" or "call"), with the
+        message in `locale` (one of settings.LANGUAGES' codes: the provider maps it
+        to its own, falling back to its default for a language it lacks).
 
         Returns the provider's reference to this verification.
         """
@@ -33,9 +35,9 @@ class DeliveryProvider(ABC):
     def check(self, *, ref: str, to: str, code: str) -> bool:
         """True if `code` is the one sent for `ref`; False for a wrong code."""
 
-    def resend(self, *, ref: str, to: str, channel: str, purpose: str) -> str:
+    def resend(self, *, ref: str, to: str, channel: str, purpose: str, locale: str) -> str:
         """Send again for an open verification; returns the (possibly new) reference."""
-        return self.start(to=to, channel=channel, purpose=purpose)
+        return self.start(to=to, channel=channel, purpose=purpose, locale=locale)
 
     def cancel(self, *, ref: str) -> None:  # noqa: B027 - most providers have nothing to close
         """Close an open verification that will not be checked (best effort)."""

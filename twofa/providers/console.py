@@ -28,7 +28,7 @@ def _digest(nonce: str, code: str) -> str:
 class ConsoleProvider(DeliveryProvider):
     name = "console"
 
-    def start(self, *, to: str, channel: str, purpose: str) -> str:
+    def start(self, *, to: str, channel: str, purpose: str, locale: str) -> str:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         nonce = secrets.token_hex(8)
         logger.info("code for %s: %s", phone_mask(to), code)
@@ -38,6 +38,7 @@ class ConsoleProvider(DeliveryProvider):
                 "code": code,
                 "channel": channel,
                 "purpose": purpose,
+                "locale": locale,
                 "sent_at": timezone.now().isoformat(),
             }
             with open(twofa_settings.TWOFA_CONSOLE_OUTBOX, "a", encoding="utf-8") as outbox:

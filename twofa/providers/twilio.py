@@ -38,6 +38,23 @@ MAX_SEND_ATTEMPTS = 60203
 TOO_MANY_CONCURRENT = 60212
 RATE_LIMIT_RETRY_AFTER = 60
 
+# The languages Verify writes its message in (its `Locale` parameter,
+# https://www.twilio.com/docs/verify/supported-languages). Ours map by a
+# case-insensitive match ("pt-br" -> "pt-BR"), then by the language alone
+# ("de-at" -> "de"); anything else gets FALLBACK_LOCALE.
+LOCALES = (
+    "af ar ca cs da de el en en-GB es et fi fr he hi hr hu id it ja kn ko lt mr ms nb "
+    "nl pl pt pt-BR ro ru sv te th tl tr uk vi zh zh-CN zh-HK"
+).split()
+FALLBACK_LOCALE = "en"
+
+
+def twilio_locale(language: str) -> str:
+    """Twilio's locale for one of our language codes."""
+    by_lower = {locale.lower(): locale for locale in LOCALES}
+    language = (language or "").lower()
+    return by_lower.get(language) or by_lower.get(language.split("-")[0]) or FALLBACK_LOCALE
+
 
 class BaseUrlHttpClient(TwilioHttpClient):
     """The SDK's HTTP client, sending to another scheme and host (the SDK has no option)."""
@@ -72,9 +89,11 @@ class TwilioProvider(DeliveryProvider):
         )
         self._service = client.verify.v2.services(twofa_settings.TWILIO_VERIFY_SERVICE_SID)
 
-    def start(self, *, to: str, channel: str, purpose: str) -> str:
+    def start(self, *, to: str, channel: str, purpose: str, locale: str) -> str:
         with _translated("start"):
-            verification = self._service.verifications.create(to=to, channel=channel)
+            verification = self._service.verifications.create(
+                to=to, channel=channel, locale=twilio_locale(locale)
+            )
         return verification.sid
 
     def check(self, *, ref: str, to: str, code: str) -> bool:

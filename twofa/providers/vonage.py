@@ -21,7 +21,7 @@ from requests.adapters import HTTPAdapter
 from vonage_http_client import Auth, HttpClient, HttpClientOptions
 from vonage_http_client.errors import HttpRequestError
 from vonage_utils.errors import VonageError
-from vonage_verify import SmsChannel, Verify, VerifyRequest, VoiceChannel
+from vonage_verify import Locale, SmsChannel, Verify, VerifyRequest, VoiceChannel
 
 from core.exceptions import RateLimited
 from twofa.conf import twofa_settings
@@ -33,6 +33,29 @@ logger = logging.getLogger("twofa")
 CHANNELS = {"sms": SmsChannel, "call": VoiceChannel}
 RATE_LIMIT_RETRY_AFTER = 60
 CODE_LENGTH = 6
+
+# Vonage Verify v2 takes a closed list of locales (the SDK's Locale enum). Ours
+# map by an exact match ("pt-br"), then by the language's usual region
+# ("de" -> "de-de"); anything else gets FALLBACK_LOCALE, Vonage's own default.
+FALLBACK_LOCALE = Locale.EN_US
+_REGION_OF = {
+    "de": Locale.DE_DE,
+    "en": Locale.EN_US,
+    "es": Locale.ES_ES,
+    "fr": Locale.FR_FR,
+    "hi": Locale.HI_IN,
+    "id": Locale.ID_ID,
+    "it": Locale.IT_IT,
+    "pt": Locale.PT_PT,
+    "ru": Locale.RU_RU,
+}
+
+
+def vonage_locale(language: str) -> Locale:
+    """Vonage's locale for one of our language codes."""
+    language = (language or "").lower()
+    exact = {locale.value: locale for locale in Locale}
+    return exact.get(language) or _REGION_OF.get(language.split("-")[0]) or FALLBACK_LOCALE
 
 
 class _PlainHttpAdapter(HTTPAdapter):
@@ -67,12 +90,13 @@ class VonageProvider(DeliveryProvider):
             http_client._session.mount(f"https://{parts.netloc}", _PlainHttpAdapter(max_retries=0))
         self._verify = Verify(http_client)
 
-    def start(self, *, to: str, channel: str, purpose: str) -> str:
+    def start(self, *, to: str, channel: str, purpose: str, locale: str) -> str:
         with _translated("start"):
             request = VerifyRequest(
                 brand=twofa_settings.VONAGE_BRAND,
                 workflow=[CHANNELS[channel](to=to.removeprefix("+"))],
                 code_length=CODE_LENGTH,
+                locale=vonage_locale(locale),
                 # Vonage keeps the request open this long: as long as our challenge lives.
                 channel_timeout=min(max(twofa_settings.TWOFA_CHALLENGE_TTL, 15), 900),
             )
@@ -86,9 +110,9 @@ class VonageProvider(DeliveryProvider):
             return False
         return result.status == "completed"
 
-    def resend(self, *, ref: str, to: str, channel: str, purpose: str) -> str:
+    def resend(self, *, ref: str, to: str, channel: str, purpose: str, locale: str) -> str:
         self.cancel(ref=ref)
-        return self.start(to=to, channel=channel, purpose=purpose)
+        return self.start(to=to, channel=channel, purpose=purpose, locale=locale)
 
     def cancel(self, *, ref: str) -> None:
         try:

@@ -7,8 +7,9 @@ import graphene
 
 from twofa.schema.account import DisableTwoFactor, GenerateRecoveryCodes, SetPreferredMethod
 from twofa.schema.app import ConfirmTotp, RemoveTotp, SetupTotp
+from twofa.schema.events import SecurityEventConnection
 from twofa.schema.login import ResendCode, VerifyToken
-from twofa.schema.phone import RegisterPhone, VerifyPhone
+from twofa.schema.phone import RegisterPhone, RemovePhone, VerifyPhone
 from twofa.schema.types import (
     ChannelEnum,
     CodeNotSentReasonEnum,
@@ -23,6 +24,7 @@ __all__ = [
     "CodeNotSentReasonEnum",
     "LoginChallenge",
     "Mutation",
+    "SecurityEventConnection",
     "TokenAuthOutcome",
     "TwoFactorMethodEnum",
     "TwoFactorStatus",
@@ -34,6 +36,7 @@ class Mutation(graphene.ObjectType):
     resend_code = ResendCode.Field()
     verify_phone = VerifyPhone.Field()
     register_phone = RegisterPhone.Field()
+    remove_phone = RemovePhone.Field()
     disable_two_factor = DisableTwoFactor.Field()
     setup_totp = SetupTotp.Field()
     confirm_totp = ConfirmTotp.Field()

@@ -6,6 +6,7 @@ import graphene
 from accounts.schema import SessionTokensPayload, UserType
 from schema.mutations import Access, BaseMutation
 from twofa import services
+from twofa.schema.base import FactorRemoval
 from twofa.schema.types import TwoFactorMethodEnum, enum_value
 
 
@@ -58,7 +59,7 @@ class DisableTwoFactorPayload(SessionTokensPayload):
     user = graphene.Field(UserType, required=True, description="The user, now without 2FA.")
 
 
-class DisableTwoFactor(BaseMutation):
+class DisableTwoFactor(FactorRemoval):
     class Meta:
         description = (
             "Turn 2FA off. Needs a recent 2FA-verified token. Ends every session (access and "
@@ -66,9 +67,4 @@ class DisableTwoFactor(BaseMutation):
         )
 
     Output = DisableTwoFactorPayload
-    access = Access.RECENT_SECOND_FACTOR
-
-    @classmethod
-    def perform(cls, info, *, user, ip):
-        services.twofa_disable(user, ip=ip)
-        return DisableTwoFactorPayload.answer(user, claims=info.context.auth.claims)
+    remove = staticmethod(services.twofa_disable)

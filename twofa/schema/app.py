@@ -6,6 +6,7 @@ import segno
 from accounts.schema import SessionTokensPayload, TokensPayload, UserType
 from schema.mutations import Access, BaseMutation
 from twofa import services
+from twofa.schema.base import FactorRemoval
 
 
 class SetupTotpPayload(graphene.ObjectType):
@@ -64,7 +65,7 @@ class RemoveTotpPayload(SessionTokensPayload):
     user = graphene.Field(UserType, required=True, description="The user, without the app.")
 
 
-class RemoveTotp(BaseMutation):
+class RemoveTotp(FactorRemoval):
     class Meta:
         description = (
             "Remove the authenticator app. Needs a recent 2FA-verified token. Without a "
@@ -72,9 +73,4 @@ class RemoveTotp(BaseMutation):
         )
 
     Output = RemoveTotpPayload
-    access = Access.RECENT_SECOND_FACTOR
-
-    @classmethod
-    def perform(cls, info, *, user, ip):
-        services.totp_remove(user, ip=ip)
-        return RemoveTotpPayload.answer(user, claims=info.context.auth.claims)
+    remove = staticmethod(services.totp_remove)

@@ -1,12 +1,13 @@
-"""Enrolling a phone: a code sent to the number, then confirmed."""
+"""Enrolling a phone (a code sent to the number, then confirmed) and removing it."""
 
 import graphene
 
-from accounts.schema import TokensPayload, UserType
+from accounts.schema import SessionTokensPayload, TokensPayload, UserType
 from schema.mutations import Access, BaseMutation
 from twofa import services
 from twofa.models import Channel
 from twofa.phone import phone_mask
+from twofa.schema.base import FactorRemoval
 from twofa.schema.types import ChannelEnum, enum_value
 
 
@@ -74,3 +75,20 @@ class RegisterPhone(BaseMutation):
     def perform(cls, info, *, user, ip, phone_number, code):
         pair = services.enrollment_confirm(user, phone_number, code, ip=ip)
         return RegisterPhonePayload.answer(user, pair=pair)
+
+
+class RemovePhonePayload(SessionTokensPayload):
+    user = graphene.Field(UserType, required=True, description="The user, without the phone.")
+
+
+class RemovePhone(FactorRemoval):
+    class Meta:
+        description = (
+            "Remove the phone (SMS and calls) and keep the other factors. Needs a recent "
+            "2FA-verified token. Without another factor left (an authenticator app), 2FA is "
+            "off, recovery codes included. Ends every session and returns a new pair for this "
+            "one. BAD_USER_INPUT without a phone."
+        )
+
+    Output = RemovePhonePayload
+    remove = staticmethod(services.phone_remove)

@@ -3,6 +3,7 @@
 - challenges: a challenge from start to answer (shared by every use case);
 - login: the second step of a login (start, check, resend);
 - phone: enrolling a phone; app: authenticator apps; recovery: recovery codes;
+- removal: removing one factor (the app, the phone) while the others stay;
 - preferences: the preferred method, and turning 2FA off.
 
 Nothing here knows an SDK or a method's internals: codes go out through the
@@ -10,7 +11,7 @@ delivery seam (twofa.providers via twofa.delivery) and are answered through
 the methods seam (twofa.methods).
 """
 
-from twofa.services.app import TotpSetup, totp_confirm, totp_remove, totp_setup
+from twofa.services.app import TotpSetup, totp_confirm, totp_setup
 from twofa.services.challenges import (
     CodeNotSentReason,
     IssuedChallenge,
@@ -26,6 +27,7 @@ from twofa.services.login import (
 from twofa.services.phone import enrollment_confirm, enrollment_start
 from twofa.services.preferences import preferred_method_set, twofa_disable
 from twofa.services.recovery import recovery_codes_generate
+from twofa.services.removal import phone_remove, totp_remove
 
 __all__ = [
     "CodeNotSentReason",
@@ -39,6 +41,7 @@ __all__ = [
     "login_challenge_check",
     "login_challenge_start",
     "login_challenge_verify",
+    "phone_remove",
     "preferred_method_set",
     "recovery_codes_generate",
     "totp_confirm",

@@ -1,4 +1,5 @@
-"""Authenticator apps (TOTP): set one up, confirm it with a code from it, remove it."""
+"""Authenticator apps (TOTP): set one up, confirm it with a code from it
+(removing one: twofa.services.removal)."""
 
 import base64
 from dataclasses import dataclass
@@ -11,11 +12,8 @@ from accounts.models import User
 from accounts.tokens import TokenPair, sessions_end, token_pair_issue
 from twofa.audit import audit_record
 from twofa.exceptions import CodeExpired
-from twofa.methods import method_get
 from twofa.models import AuditEvent, Challenge, Method, MethodPreference
-from twofa.selectors import phone_number_for
 from twofa.services.challenges import challenge_check, challenge_create, enrollment_challenge_get
-from twofa.services.preferences import twofa_disable
 
 Kind = AuditEvent.Kind
 
@@ -63,17 +61,3 @@ def totp_confirm(user: User, code: str, *, ip: str = "") -> TokenPair:
         tokens = token_pair_issue(user, amr=verified.amr, auth_time=now)
     audit_record(Kind.TOTP_ENROLLED, user=user, ip=ip)
     return tokens
-
-
-def totp_remove(user: User, *, ip: str = "") -> None:
-    """Remove the authenticator app; every session ends. Without a phone left,
-    2FA is turned off."""
-    if phone_number_for(user) is None:
-        audit_record(Kind.TOTP_REMOVED, user=user, ip=ip)
-        twofa_disable(user, ip=ip)
-        return
-    with transaction.atomic():
-        method_get(Method.TOTP).remove(user)
-        MethodPreference.objects.filter(user=user, method=Method.TOTP).delete()
-        sessions_end(user, reason="totp_removed")
-    audit_record(Kind.TOTP_REMOVED, user=user, ip=ip)

@@ -19,8 +19,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import AMR_PASSWORD
+from core import metrics
 from core.exceptions import DomainError, RateLimited
-from twofa import limits
+from core.http import client_network
+from twofa import limits, rollups
 from twofa.audit import audit_record
 from twofa.conf import twofa_settings
 from twofa.delivery import audited_limits, code_send, number_reserved, provider_cancel
@@ -91,6 +93,7 @@ def _challenge_record(
         **local,
         expires_at=now + timedelta(seconds=twofa_settings.TWOFA_CHALLENGE_TTL),
     )
+    metrics.CHALLENGES.labels(purpose, "started").inc()
     return IssuedChallenge(challenge, token, code_sent=sent if method_get(channel).sends else None)
 
 
@@ -121,7 +124,9 @@ def challenge_create(
             raise refused
         with number_reserved(number, purpose=purpose):
             provider, ref = code_send(user=user, to=number, channel=channel, purpose=purpose, ip=ip)
-            return _challenge_record(**record, provider=provider, ref=ref, sent=True)
+            return _challenge_record(
+                **record, provider=provider, ref=ref, sent=True, sent_from=client_network(ip)
+            )
     except tuple(_NOT_SENT_REASONS) as exc:
         if purpose != Challenge.Purpose.LOGIN:
             raise
@@ -153,13 +158,22 @@ def challenge_check(
     evaluated for one challenge, whatever the method.
     """
     user = challenge.user
-    challenge.ensure_live()
+    try:
+        challenge.ensure_live()
+    except CodeExpired:
+        if challenge.status == Challenge.Status.PENDING:  # over by its TTL, not ended
+            metrics.CHALLENGES.labels(challenge.purpose, "expired").inc()
+        raise
     answer = method_get(method or challenge.channel)
     if answer.sends and challenge.sent_to_phone:
         # The code came by the latest send, whatever phone channel was named.
         answer = method_get(challenge.channel)
     audited_limits(
-        lambda: limits.backoff_check(user), user=user, phone=challenge.phone_number, ip=ip
+        lambda: limits.backoff_check(user),
+        limit="backoff",
+        user=user,
+        phone=challenge.phone_number,
+        ip=ip,
     )
     answer.ensure_usable(challenge)
     max_attempts = twofa_settings.TWOFA_MAX_ATTEMPTS
@@ -172,6 +186,8 @@ def challenge_check(
     if code is not None and _method_verify(locked, answer, code):
         if not locked.mark_verified():
             raise CodeExpired()
+        if answer.sends:
+            rollups.verification_counted(locked)
         if not answer.sends and locked.sent_to_phone:
             # Answered another way: close the code that went to the phone.
             provider_cancel([(locked.provider, locked.provider_ref)])

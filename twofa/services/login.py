@@ -6,17 +6,24 @@ Called by the API (twofa.schema, accounts) and the admin's login (staff) alike.
 from dataclasses import replace
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.tokens import TokenPair, token_pair_issue
 from core.exceptions import BadUserInput, RateLimited
+from core.http import client_network
 from twofa import limits
-from twofa.audit import audit_record
 from twofa.conf import twofa_settings
-from twofa.delivery import audited_limits, code_send, number_reserved, provider_cancel
+from twofa.delivery import (
+    audited_limits,
+    code_send,
+    number_reserved,
+    provider_cancel,
+    refusal_record,
+)
 from twofa.exceptions import CodeExpired
 from twofa.methods import method_get
-from twofa.models import AuditEvent, Challenge, Channel
+from twofa.models import Challenge, Channel
 from twofa.phone import phone_send_allow
 from twofa.selectors import TwoFactorState, phone_number_for
 from twofa.services.challenges import (
@@ -26,8 +33,6 @@ from twofa.services.challenges import (
     challenge_create,
     token_hash,
 )
-
-Kind = AuditEvent.Kind
 
 
 def _login_challenge_get(token: str) -> Challenge:
@@ -55,7 +60,9 @@ def login_challenge_start(
     state = state or TwoFactorState(user)
     number = state.phone.number if state.phone is not None else ""
     try:
-        audited_limits(lambda: limits.backoff_check(user), user=user, phone=number, ip=ip)
+        audited_limits(
+            lambda: limits.backoff_check(user), limit="backoff", user=user, phone=number, ip=ip
+        )
         backoff = None
     except RateLimited as exc:
         backoff = exc  # no code goes out; verifyToken keeps refusing until it ends
@@ -109,7 +116,7 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
     if not to_phone:
         phone = phone_number_for(challenge.user)
         if phone is None:
-            raise BadUserInput("There is no phone number to send a code to.")
+            raise BadUserInput(_("There is no phone number to send a code to."))
         number = phone.number
     channel = Channel(channel or (challenge.channel if to_phone else Channel.SMS)).value
     # A number this channel never goes to costs no send slot: the user can ask
@@ -117,7 +124,11 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
     phone_send_allow(number=number, channel=channel)
     # A code that couldn't be checked during the back-off is not worth sending.
     audited_limits(
-        lambda: limits.backoff_check(challenge.user), user=challenge.user, phone=number, ip=ip
+        lambda: limits.backoff_check(challenge.user),
+        limit="backoff",
+        user=challenge.user,
+        phone=number,
+        ip=ip,
     )
     cooldown = twofa_settings.TWOFA_RESEND_COOLDOWN
     # Of concurrent resends one goes out, whatever the challenge began with.
@@ -125,17 +136,10 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
         challenge.refresh_from_db(fields=["status"])
         challenge.ensure_live()
         exc = RateLimited(
-            "Wait before requesting another code.",
+            _("Wait before requesting another code."),
             retry_after=challenge.send_wait(cooldown=cooldown),
         )
-        audit_record(
-            Kind.RATE_LIMITED,
-            user=challenge.user,
-            phone=number,
-            ip=ip,
-            limit="resend_cooldown",
-            retry_after=exc.extensions["retryAfter"],
-        )
+        refusal_record("resend_cooldown", user=challenge.user, phone=number, ip=ip, exc=exc)
         raise exc
     with number_reserved(number, purpose=challenge.purpose, keep=challenge.pk):
         provider, ref = code_send(
@@ -146,7 +150,13 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
             ip=ip,
             resend=(challenge.provider, challenge.provider_ref) if to_phone else None,
         )
-        recorded = challenge.record_send(provider=provider, ref=ref, channel=channel, number=number)
+        recorded = challenge.record_send(
+            provider=provider,
+            ref=ref,
+            channel=channel,
+            number=number,
+            sent_from=client_network(ip),
+        )
     if not recorded:
         provider_cancel([(provider, ref)])
         raise CodeExpired()

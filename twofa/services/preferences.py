@@ -1,6 +1,7 @@
 """Which method a login starts with, and turning 2FA off (or staff resetting it)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.tokens import sessions_end
@@ -16,9 +17,11 @@ Kind = AuditEvent.Kind
 
 def preferred_method_set(user: User, method: str, *, ip: str = "") -> None:
     if method_get(method).fallback:
-        raise BadUserInput("Recovery codes are for emergencies and can't be the preferred method.")
+        raise BadUserInput(
+            _("Recovery codes are for emergencies and can't be the preferred method.")
+        )
     if method not in methods_for(user):
-        raise BadUserInput("That method is not set up for this account.")
+        raise BadUserInput(_("That method is not set up for this account."))
     MethodPreference.objects.update_or_create(user=user, defaults={"method": method})
     audit_record(Kind.PREFERENCE_CHANGED, user=user, ip=ip, method=method)
 
