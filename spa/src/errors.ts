@@ -7,6 +7,7 @@ import { CombinedGraphQLErrors, ServerError, ServerParseError } from "@apollo/cl
 
 import type { ErrorCode } from "./generated/schema";
 import { formatDuration } from "./format";
+import { t, type Key } from "./i18n";
 
 export interface Problem {
   code: ErrorCode | "NETWORK" | "NOT_GRAPHQL" | "UNKNOWN";
@@ -16,22 +17,24 @@ export interface Problem {
   retryAfter?: number;
 }
 
-const MESSAGES: Partial<Record<ErrorCode, string>> = {
-  UNAUTHENTICATED: "Your session has ended. Please sign in again.",
-  INVALID_CREDENTIALS: "That username and password don't match.",
-  TWO_FACTOR_REQUIRED: "Voting needs a second factor: add your phone first.",
-  INVALID_CODE: "That code isn't right.",
-  CODE_EXPIRED: "That code has expired.",
-  TOO_MANY_ATTEMPTS: "Too many wrong codes.",
-  INVALID_PHONE: "That phone number can't receive codes. Check the country code.",
-  INVALID_REFRESH_TOKEN: "Your session has ended. Please sign in again.",
-  NOT_FOUND: "That no longer exists. Reload the page.",
-  PROVIDER_UNAVAILABLE: "We couldn't send a code just now. Try again in a moment.",
-  INTERNAL_SERVER_ERROR: "The server had a problem. Try again in a moment.",
-};
+// The codes with a sentence of the app's own (i18n.ts `error…`); for the
+// others the server's message, already in the user's language, is shown.
+const KNOWN: readonly ErrorCode[] = [
+  "UNAUTHENTICATED",
+  "INVALID_CREDENTIALS",
+  "TWO_FACTOR_REQUIRED",
+  "INVALID_CODE",
+  "CODE_EXPIRED",
+  "TOO_MANY_ATTEMPTS",
+  "INVALID_PHONE",
+  "INVALID_REFRESH_TOKEN",
+  "NOT_FOUND",
+  "PROVIDER_UNAVAILABLE",
+  "INTERNAL_SERVER_ERROR",
+];
 
 function rateLimited(retryAfter: number | undefined): string {
-  return retryAfter ? `Too many tries. Try again in ${formatDuration(retryAfter)}.` : "Too many tries. Wait a little.";
+  return retryAfter ? t("errorRateLimitedFor", { time: formatDuration(retryAfter) }) : t("errorRateLimited");
 }
 
 export function describe(error: unknown): Problem {
@@ -45,12 +48,12 @@ export function describe(error: unknown): Problem {
     }
     if (code === "BAD_USER_INPUT") {
       // The server's sentence says which input and why, in the user's language.
-      return { code, message: first?.message ?? "Check what you entered.", details };
+      return { code, message: first?.message ?? t("errorBadInput"), details };
     }
-    const known = code ? MESSAGES[code] : undefined;
+    const known = code && KNOWN.includes(code) ? t(`error${code}` as Key) : undefined;
     return {
       code: code ?? "UNKNOWN",
-      message: known ?? first?.message ?? "Something went wrong.",
+      message: known ?? first?.message ?? t("errorUnknown"),
       details,
       attemptsLeft: extensions.attemptsLeft,
     };
@@ -59,27 +62,27 @@ export function describe(error: unknown): Problem {
     const status = "statusCode" in error ? error.statusCode : undefined;
     return {
       code: "NOT_GRAPHQL",
-      message: "The server sent an answer this page can't read. Try again in a moment.",
+      message: t("errorNotGraphQL"),
       details: `HTTP ${status ?? "?"}, not a GraphQL answer`,
     };
   }
   if (ServerError.is(error)) {
     return {
       code: "UNKNOWN",
-      message: "The server refused the request. Try again in a moment.",
+      message: t("errorRefused"),
       details: `HTTP ${error.statusCode}`,
     };
   }
   if (error instanceof TypeError) {
     return {
       code: "NETWORK",
-      message: "Can't reach the server. Check your connection and try again.",
+      message: t("errorNetwork"),
       details: error.message,
     };
   }
   return {
     code: "UNKNOWN",
-    message: "Something went wrong.",
+    message: t("errorUnknown"),
     details: error instanceof Error ? error.message : String(error),
   };
 }

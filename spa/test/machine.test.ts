@@ -172,6 +172,7 @@ describe("formats and languages", () => {
 
   it("picks the first of the browser's languages it has, else English", () => {
     expect(pickLanguage(["fr-CA", "en-GB"])).toBe("en");
+    expect(pickLanguage(["fr-CA", "de-AT", "en"])).toBe("de");
     expect(pickLanguage([])).toBe("en");
   });
 });

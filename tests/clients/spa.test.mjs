@@ -484,6 +484,28 @@ test("an expired access token: one refresh from the cookie, then the vote goes t
   await page.context().close();
 });
 
+test("in German: the app's own strings and the server's, with the code unchanged", async () => {
+  const context = await browser.newContext({ locale: "de-DE" });
+  await context.route("**/*", (route) =>
+    route.request().url().startsWith(ORIGIN) ? route.continue() : (outside.push(route.request().url()), route.abort()),
+  );
+  const page = await context.newPage();
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(`${BASE_URL}/`);
+  await page.getByRole("heading", { name: "Anmelden" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "de");
+  await page.getByLabel("Benutzername").fill("nobody-here");
+  await page.getByLabel("Passwort").fill("not-the-password");
+  const sent = page.waitForRequest((r) => r.url().endsWith("/graphql") && /tokenAuth/.test(r.postData() ?? ""));
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  assert.match((await sent).headers()["accept-language"], /^de-DE\b/);
+  const error = page.getByRole("alert");
+  await error.getByText("Benutzername und Passwort passen nicht zusammen.").waitFor();
+  await error.getByText("Details: INVALID_CREDENTIALS").waitFor();
+  await check(page, "de-signin-error");
+  await context.close();
+});
+
 // A page of another origin (another port on this host: the same *site*, so the
 // browser does send a SameSite=Strict cookie along with a request from it).
 async function otherOrigin() {

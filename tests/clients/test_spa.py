@@ -138,7 +138,7 @@ def test_the_app_in_a_real_browser(live_server, outbox, demo_data, settings):
 
     print(result.stdout[-20000:], result.stderr[-5000:], sep="\n")
     assert result.returncode == 0, f"the app's browser test failed:\n{result.stdout[-8000:]}"
-    assert "ℹ fail 0" in result.stdout and "ℹ pass 11" in result.stdout
+    assert "ℹ fail 0" in result.stdout and "ℹ pass 12" in result.stdout
     shots = {p.name for p in SCREENSHOTS.glob("spa-*.png")}
     assert {
         "spa-1-signin.png",
