@@ -1,7 +1,8 @@
 # Pollstr: two-factor authentication for a GraphQL API on Django.
-#   make run    serve http://localhost:8000/ (and /graphql, /admin/, /dev/outbox) for development;
+#   make run    serve the app at http://localhost:8000/ (and /graphql, /admin/, /dev/outbox) for development;
 #               PORT=8001 HOST=0.0.0.0 make run to choose where
 #   make reset-demo  put the demo user and poll back as `make run` first made them
+#   make web-dev  the app's Vite dev server (hot reload), /graphql proxied to PORT
 #   make test   run the whole test suite
 #   make lint   ruff check and format check
 #   make schema regenerate schema.graphql (SDL) after changing the API
@@ -35,7 +36,7 @@ comma := ,
 RUN_DEFAULT_HOSTS := 127.0.0.1,localhost$(if $(filter-out localhost,$(RUN_HOSTNAME)),$(comma)$(RUN_HOSTNAME))
 RUN_ALLOWED_HOSTS ?= $(if $(ALLOWED_HOSTS),$(ALLOWED_HOSTS),$(RUN_DEFAULT_HOSTS))
 
-.PHONY: run urls reset-demo serve bench test lint format venv vendor clients codegen node-deps schema messages migrate seed clean
+.PHONY: run urls reset-demo serve bench test lint format venv vendor clients codegen node-deps schema messages migrate seed clean app app-deps web-dev
 
 # Browser assets (GraphiQL, React) come from the npm registry at setup time,
 # pinned by web/package-lock.json, and are served by this server: no CDN.
@@ -63,6 +64,37 @@ $(VENDOR_STAMP): web/package.json web/package-lock.json
 	cp $(VENDOR_FILES) $(VENDOR)/
 	touch $@
 
+# The app at / (spa/): React, Apollo Client and Vite, pinned by
+# spa/package-lock.json. Built once into web/static/app/ (not committed) and
+# again only when its sources, its lockfile or schema.graphql change: codegen
+# types its operations from the schema, then Vite writes the hashed files and
+# the manifest web/views.py reads.
+APP_DEPS_STAMP := spa/node_modules/.installed
+APP_STAMP := web/static/app/.built
+APP_SOURCES := $(shell find spa/src spa/index.html spa/vite.config.ts spa/codegen.ts spa/tsconfig.json \
+	-type f -not -path 'spa/src/generated/*' 2>/dev/null) schema.graphql
+WEB_DEV_PORT ?= 5173
+
+app-deps: $(APP_DEPS_STAMP)
+
+$(APP_DEPS_STAMP): spa/package.json spa/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to build the app (spa/package.json)" >&2; exit 1; }
+	npm ci --prefix spa --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+app: $(APP_STAMP)
+
+$(APP_STAMP): $(APP_DEPS_STAMP) $(APP_SOURCES)
+	cd spa && node_modules/.bin/graphql-codegen --config codegen.ts --silent
+	cd spa && node_modules/.bin/vite build --logLevel warn
+	touch $@
+
+# Vite's dev server for working on the app: http://HOST:WEB_DEV_PORT/, with
+# /graphql (and /dev/) passed to the Django server of `make run` on PORT.
+web-dev: $(APP_DEPS_STAMP)
+	cd spa && node_modules/.bin/graphql-codegen --config codegen.ts --silent
+	cd spa && POLLSTR_API=http://$(HOST):$(PORT) exec node_modules/.bin/vite --host $(HOST) --port $(WEB_DEV_PORT) --strictPort
+
 # The client tests' packages (Apollo Client, graphql-request, playwright-core,
 # graphql-codegen, TypeScript), pinned by tests/clients/package-lock.json.
 # Without npm, those tests are skipped.
@@ -84,9 +116,9 @@ codegen: $(CLIENTS_STAMP)
 # browser tests need when npm is here, and say so when it is not.
 node-deps:
 	@if command -v npm >/dev/null; then \
-		$(MAKE) --no-print-directory vendor clients; \
+		$(MAKE) --no-print-directory vendor clients app; \
 	else \
-		echo "npm not found: the Apollo Client and browser tests will be skipped"; \
+		echo "npm not found: the app is not built; the Apollo Client and browser tests will be skipped"; \
 	fi
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || \
 		echo "chromium not found at $${CHROMIUM:-/usr/bin/chromium}: the browser test will be skipped (apt-get install chromium)"
@@ -119,7 +151,7 @@ migrate: $(STAMP)
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
-run: seed vendor
+run: seed vendor app
 	@$(MAKE) --no-print-directory urls
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -138,7 +170,7 @@ reset-demo: migrate
 # environment must provide SECRET_KEY (and on plain-HTTP loopback
 # SECURE_SSL_REDIRECT=0); see the README's deployment section.
 serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
-serve: $(STAMP) vendor
+serve: $(STAMP) vendor app
 	DEBUG=0 $(BIN)/python manage.py check --deploy --fail-level ERROR
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -156,4 +188,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache web/node_modules $(VENDOR) tests/clients/node_modules artifacts
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache web/node_modules $(VENDOR) tests/clients/node_modules spa/node_modules spa/src/generated web/static/app artifacts

@@ -449,8 +449,8 @@ CORS_EXPOSE_HEADERS = ["x-request-id"]
 CORS_ALLOW_METHODS = ["GET", "OPTIONS", "POST"]
 # Seconds a browser may reuse a preflight (browsers cap it: Chromium at 7200).
 CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 3600)
-# The Content-Security-Policy of the pages this server renders (GraphiQL, the
-# demo page): everything from this origin, nothing inline, nothing from a CDN.
+# The Content-Security-Policy of the pages this server renders (the app,
+# GraphiQL, the admin): everything from this origin, nothing inline, nothing from a CDN.
 # GraphiQL's stylesheet embeds its fonts as data: URLs, hence font-src.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; font-src 'self' data:; frame-ancestors 'none'; "

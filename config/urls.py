@@ -5,10 +5,10 @@ from django.urls import path
 from core.health import healthz
 from ops.views import metrics_view, readyz
 from schema.views import GraphQLView
-from web.views import DEV_OUTBOX_PATH, demo, dev_outbox, favicon
+from web.views import DEV_OUTBOX_PATH, app, dev_outbox, favicon
 
 urlpatterns = [
-    path("", demo, name="demo"),
+    path("", app, name="app"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),

@@ -1,10 +1,21 @@
-"""The pages this server renders for browsers: the demo page and GraphiQL.
+"""The pages this server renders for browsers: the app and GraphiQL.
 
 Both load only files served from this origin, with no inline script, and go
-out with a strict Content-Security-Policy (CONTENT_SECURITY_POLICY). In
-development (DEBUG with the console provider and TWOFA_CONSOLE_OUTBOX, as
+out with a strict Content-Security-Policy (CONTENT_SECURITY_POLICY).
+
+The app at `/` is built by Vite from spa/ into web/static/app/ (`make app`;
+not committed). Vite names its files by content hash and lists them in
+web/static/app/manifest.json; the page links them through that manifest, read
+again when it changes, so a browser never runs a stale mix of files. (`make
+run`'s whitenoise finds new files per request; `make serve` builds first.)
+
+In development (DEBUG with the console provider and TWOFA_CONSOLE_OUTBOX, as
 `make run` sets them), `/dev/outbox` shows the codes the console "sent".
 """
+
+import json
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
@@ -17,6 +28,10 @@ from twofa.conf import twofa_settings
 from twofa.providers import provider_chain
 from web.graphiql_tabs import graphiql_tabs
 from web.outbox import outbox_messages
+
+APP_MANIFEST = Path(__file__).resolve().parent / "static" / "app" / "manifest.json"
+# The manifest's entry for the app (spa/index.html is Vite's input).
+APP_ENTRY = "index.html"
 
 DEV_OUTBOX_PATH = "dev/outbox"
 
@@ -55,17 +70,32 @@ def graphiql_render(request):
     )
 
 
+@lru_cache(maxsize=4)
+def _app_assets(path: Path, mtime_ns: int) -> dict:
+    entry = json.loads(path.read_text())[APP_ENTRY]
+    return {
+        "script": static(f"app/{entry['file']}"),
+        "styles": [static(f"app/{css}") for css in entry.get("css", [])],
+    }
+
+
+def app_assets() -> dict | None:
+    """The built app's script and style sheets, as static URLs; None if unbuilt."""
+    try:
+        return _app_assets(APP_MANIFEST, APP_MANIFEST.stat().st_mtime_ns)
+    except (OSError, KeyError, ValueError):
+        return None
+
+
 @require_GET
-def demo(request):
-    dev_hint = ""
-    if settings.DEBUG and "console" in provider_chain():
-        dev_hint = (
-            "Development server: no SMS is sent. The code is in the server log (the terminal "
-            "running `make run`), on a line like “code for +1******2671: 123456”"
-        )
-        dev_hint += f", and at /{DEV_OUTBOX_PATH}." if dev_outbox_enabled() else "."
-    context = {"endpoint": reverse("graphql"), "dev_hint": dev_hint}
-    return page_render(request, "web/demo.html", context)
+def app(request):
+    assets = app_assets()
+    if assets is None:
+        # A checkout where `make app` has not run (the make targets build it first).
+        response = page_render(request, "web/app_missing.html", {})
+        response.status_code = 503
+        return response
+    return page_render(request, "web/app.html", {"assets": assets})
 
 
 def dev_outbox_enabled() -> bool:

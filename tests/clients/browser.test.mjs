@@ -1,9 +1,9 @@
-// GraphiQL and the demo page in a real browser: Debian's Chromium, driven by
-// playwright-core (no browser is downloaded).
+// GraphiQL and the admin in a real browser: Debian's Chromium, driven by
+// playwright-core (no browser is downloaded). The app at `/` has its own test
+// (spa.test.mjs).
 //
 // Run by tests/clients/test_clients.py, which starts the server and passes:
 //   BASE_URL     http://localhost:PORT
-//   OUTBOX       the console provider's outbox file (where codes "arrive")
 //   CHROMIUM     the browser binary (/usr/bin/chromium)
 //   SCREENSHOTS  the folder screenshots are written to
 //   ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_TOTP_SECRET  a staff member with an app
@@ -12,8 +12,6 @@
 // counted, and so is every Content-Security-Policy violation: both must stay 0.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
@@ -21,9 +19,9 @@ import { chromium } from "playwright-core";
 
 import { totp } from "./totp.mjs";
 
-const { BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS } = process.env;
+const { BASE_URL, CHROMIUM, SCREENSHOTS } = process.env;
 const { ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_TOTP_SECRET } = process.env;
-assert.ok(BASE_URL && OUTBOX && CHROMIUM && SCREENSHOTS, "BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS");
+assert.ok(BASE_URL && CHROMIUM && SCREENSHOTS, "BASE_URL, CHROMIUM, SCREENSHOTS");
 const ORIGIN = new URL(BASE_URL).origin;
 const DEMO_QUESTION = "Which second factor do you trust most?";
 
@@ -70,17 +68,6 @@ async function newPage() {
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   return page;
-}
-
-function lastCode(to) {
-  const messages = readFileSync(OUTBOX, "utf8")
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
-    .filter((m) => m.to === to);
-  assert.ok(messages.length, `no code was sent to ${to}`);
-  return messages.at(-1).code;
 }
 
 async function shot(page, name) {
@@ -141,225 +128,6 @@ test("GraphiQL runs a query, served entirely from this server", async () => {
   assert.deepEqual(problems, [], "CSP violations or page errors on GraphiQL");
   await page.context().close();
 });
-
-test("the demo page: sign up, enroll a phone, enter the code, vote", async () => {
-  const page = await newPage();
-  const phone = "+14155552671";
-  const username = `browser_${process.pid}`;
-  const response = await page.goto(`${BASE_URL}/`);
-  assert.match(response.headers()["content-security-policy"], /default-src 'self'/);
-
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill("a-long-browser-pass-phrase");
-  await shot(page, "demo-1-signin");
-  await page.getByRole("button", { name: "Create account" }).click();
-
-  await page.locator("#enroll").waitFor();
-  await page.getByLabel("Phone number").fill(phone);
-  await shot(page, "demo-2-enroll");
-  await page.getByRole("button", { name: "Send me a code" }).click();
-
-  await page.locator("#code").waitFor();
-  await page.locator("#hint").getByText("server log").waitFor();
-  assert.match(await page.locator("#code-sent").textContent(), /\+1\*{6}2671/);
-  // A wrong code first: the page shows the machine-readable code and what's left.
-  const code = lastCode(phone);
-  await page.getByLabel("Code").fill(String((Number(code) + 1) % 1_000_000).padStart(6, "0"));
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.locator("#error").getByText("INVALID_CODE").waitFor();
-  assert.match(await page.locator("#error").textContent(), /4 attempt\(s\) left/);
-  await page.getByLabel("Code").fill(code);
-  await shot(page, "demo-3-code");
-  await page.getByRole("button", { name: "Verify" }).click();
-
-  await page.locator("#vote").waitFor();
-  await page.getByText(DEMO_QUESTION).waitFor();
-  assert.match(await page.locator("#whoami").textContent(), new RegExp(username));
-  await page.getByRole("button", { name: "Authenticator app" }).click();
-  await page.locator('.count[data-choice="Authenticator app"]').getByText("1 vote").waitFor();
-  assert.match(await page.locator("#total").textContent(), /Yours is counted/);
-  await shot(page, "demo-4-counted");
-
-  assert.deepEqual(outside, [], "the demo page asked for something outside this server");
-  assert.deepEqual(problems, [], "CSP violations or page errors on the demo page");
-  await page.context().close();
-});
-
-async function api(query, variables = {}, token = null) {
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const body = await fetch(`${BASE_URL}/graphql`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ query, variables }),
-  }).then((r) => r.json());
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
-
-test("the demo page: sign in with an authenticator app", async () => {
-  // A user who set up an app through the API (as an account page would).
-  const username = `browser_app_${process.pid}`;
-  const password = "another-long-pass-phrase";
-  await api("mutation($u: String!, $p: String!) { register(username: $u, password: $p) { user { id } } }", {
-    u: username,
-    p: password,
-  });
-  const signIn = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { outcome { ... on AuthTokensPayload { token } } } }";
-  const { token } = (await api(signIn, { u: username, p: password })).tokenAuth.outcome;
-  const { secret } = (await api("mutation { setupTotp { secret } }", {}, token)).setupTotp;
-  await api("mutation($c: String!) { confirmTotp(code: $c) { token } }", { c: totp(secret) }, token);
-
-  const page = await newPage();
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-
-  await page.locator("#code").waitFor();
-  assert.equal(await page.locator("#code-sent").textContent(), "Enter the code from your authenticator app.");
-  assert.equal(await page.locator("#resend").isHidden(), true, "no phone: no SMS to offer");
-  // The confirmation spent this step's code; the app's next one is accepted.
-  await page.getByLabel("Code").fill(totp(secret, 1));
-  await shot(page, "demo-5-app-code");
-  await page.getByRole("button", { name: "Verify" }).click();
-
-  await page.locator("#vote").waitFor();
-  await page.getByRole("button", { name: "SMS code" }).click();
-  await page.locator('.count[data-choice="SMS code"]').getByText("1 vote").waitFor();
-  await shot(page, "demo-6-app-vote");
-
-  assert.deepEqual(outside, [], "the demo page asked for something outside this server");
-  assert.deepEqual(problems, [], "CSP violations or page errors on the demo page");
-  await page.context().close();
-});
-
-// A page of another origin (another port on this host: the same *site*, so the
-// browser does send a SameSite=Strict cookie along with a request from it).
-async function otherOrigin() {
-  const server = createServer((request, response) => {
-    response.writeHead(200, { "Content-Type": "text/html" });
-    response.end("<!doctype html><title>another origin</title><p>elsewhere</p>");
-  });
-  await new Promise((resolve) => server.listen(0, new URL(BASE_URL).hostname, resolve));
-  return { server, origin: `http://${new URL(BASE_URL).hostname}:${server.address().port}` };
-}
-
-test("browser session: a reload keeps the login; another origin can't use the cookie", async (t) => {
-  const username = `browser_session_${process.pid}`;
-  const password = "a-third-long-pass-phrase";
-  await api("mutation($u: String!, $p: String!) { register(username: $u, password: $p) { user { id } } }", {
-    u: username,
-    p: password,
-  });
-  const signIn = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { outcome { ... on AuthTokensPayload { token } } } }";
-  const { token } = (await api(signIn, { u: username, p: password })).tokenAuth.outcome;
-  const { secret } = (await api("mutation { setupTotp { secret } }", {}, token)).setupTotp;
-  await api("mutation($c: String!) { confirmTotp(code: $c) { token } }", { c: totp(secret) }, token);
-
-  const elsewhere = await otherOrigin();
-  t.after(async () => {
-    elsewhere.server.closeAllConnections();
-    await new Promise((resolve) => elsewhere.server.close(resolve));
-  });
-  const context = await browser.newContext();
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(ORIGIN) || url.startsWith(elsewhere.origin)) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Code").fill(totp(secret, 1));
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.locator("#vote").waitFor();
-
-  // The refresh token is in no body the page saw, nor anywhere script can read.
-  const [cookie] = await refreshCookies(context);
-  assert.equal(cookie.name, "pollstr_refresh");
-  assert.equal(cookie.httpOnly, true);
-  assert.equal(cookie.secure, true);
-  assert.equal(cookie.sameSite, "Strict");
-  assert.equal(cookie.path, "/graphql");
-  const storage = await page.evaluate(() => ({
-    cookie: document.cookie,
-    local: localStorage.length,
-    session: sessionStorage.length,
-  }));
-  assert.deepEqual(storage, { cookie: "", local: 0, session: 0 });
-
-  // A reload: the page refreshes from the cookie and is still signed in.
-  await page.reload();
-  await page.locator("#vote").waitFor();
-  assert.match(await page.locator("#whoami").textContent(), new RegExp(username));
-  await shot(page, "session-1-reloaded");
-  const [kept] = await refreshCookies(context);
-
-  // A page of another origin, in the same browser (the cookie is sent along).
-  const other = await context.newPage();
-  await other.goto(`${elsewhere.origin}/`);
-  const attempts = await other.evaluate(async (endpoint) => {
-    const outcomes = [];
-    const send = async (query, init) => {
-      try {
-        const response = await fetch(endpoint, {
-          method: "POST",
-          credentials: "include",
-          body: JSON.stringify({ query }),
-          ...init,
-        });
-        outcomes.push(response.type === "opaque" ? "opaque" : await response.text());
-      } catch (error) {
-        outcomes.push(`refused: ${error.name}`);
-      }
-    };
-    for (const query of ["mutation { refreshToken { token } }", "mutation { revokeToken { revoked } }"]) {
-      // As a browser client would ask: the CORS preflight fails, nothing is sent.
-      await send(query, {
-        headers: { "Content-Type": "application/json", "X-Pollstr-Session": "browser" },
-      });
-      // Without a preflight: no custom header, a simple body type, an unreadable answer.
-      await send(query, { mode: "no-cors", headers: { "Content-Type": "text/plain" } });
-    }
-    return outcomes;
-  }, `${BASE_URL}/graphql`);
-  assert.deepEqual(attempts, ["refused: TypeError", "opaque", "refused: TypeError", "opaque"]);
-  // Neither rotated nor cleared the cookie, and the login goes on.
-  const [after] = await refreshCookies(context);
-  assert.equal(after.value, kept.value);
-  await page.reload();
-  await page.locator("#vote").waitFor();
-
-  // Sign out: the cookie's login ends and the cookie is gone.
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.locator("#signin").waitFor();
-  await expectNoCookie(context);
-  await page.reload();
-  await page.locator("#signin").waitFor();
-
-  assert.deepEqual(outside, [], "the demo page asked for something outside this server");
-  assert.deepEqual(problems, [], "page errors on the demo page");
-  await context.close();
-});
-
-// All of the context's refresh cookies (a url filter would hide Secure cookies of http://localhost).
-async function refreshCookies(context) {
-  return (await context.cookies()).filter((cookie) => cookie.name === "pollstr_refresh");
-}
-
-async function expectNoCookie(context) {
-  // The sign-out request is sent without waiting for it; wait for its answer.
-  for (let i = 0; i < 50; i++) {
-    if ((await refreshCookies(context)).length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail("the refresh cookie outlived the sign-out");
-}
 
 test("the admin: password, then the app's code; its pages work under the CSP", async () => {
   assert.ok(ADMIN_USERNAME && ADMIN_PASSWORD && ADMIN_TOTP_SECRET, "ADMIN_* variables");

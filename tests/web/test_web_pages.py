@@ -1,38 +1,73 @@
-"""The pages this server renders (demo, GraphiQL) and CORS for single-page apps.
+"""The pages this server renders (the app, GraphiQL) and CORS for single-page apps.
 
 What they look like in a browser is tested in tests/clients/ (Chromium).
 """
 
+import json
+import os
 import re
 
 import pytest
+
+from web import views
 
 pytestmark = pytest.mark.django_db
 
 EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
 
 
-def test_the_demo_page_loads_only_its_own_files_under_a_strict_policy(client):
+@pytest.fixture
+def built_app(tmp_path, monkeypatch):
+    """A manifest as Vite writes it (the real build is tested in Chromium)."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "index.html": {
+                    "file": "assets/index-AbC123.js",
+                    "src": "index.html",
+                    "isEntry": True,
+                    "css": ["assets/index-DeF456.css"],
+                }
+            }
+        )
+    )
+    monkeypatch.setattr(views, "APP_MANIFEST", manifest)
+    return manifest
+
+
+def test_the_app_loads_only_its_own_hashed_files_under_a_strict_policy(client, built_app):
     response = client.get("/")
 
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
     assert policy.startswith("default-src 'self';") and "unsafe-inline" not in policy
+    assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
     assert not EXTERNAL.search(html)
-    assert "<script>" not in html and '<script type="module" src="/static/web/demo.js">' in html
-    assert 'data-endpoint="/graphql"' in html
+    assert "<script>" not in html and " style=" not in html
+    assert '<script type="module" src="/static/app/assets/index-AbC123.js"></script>' in html
+    assert '<link rel="stylesheet" href="/static/app/assets/index-DeF456.css">' in html
 
 
-def test_the_demo_page_says_where_codes_go_only_in_development(client, settings):
-    assert 'data-dev-hint=""' in client.get("/").content.decode()
+def test_a_new_build_is_picked_up_without_a_restart(client, built_app):
+    client.get("/")
+    manifest = json.loads(built_app.read_text())
+    manifest["index.html"]["file"] = "assets/index-New789.js"
+    built_app.write_text(json.dumps(manifest))
+    os.utime(built_app, ns=(1, built_app.stat().st_mtime_ns + 10**9))
 
-    settings.DEBUG = True
-    html = client.get("/").content.decode()
-    assert "The code is in the server log" in html
+    assert "/static/app/assets/index-New789.js" in client.get("/").content.decode()
 
-    settings.TWOFA_PROVIDER = "twilio"
-    assert 'data-dev-hint=""' in client.get("/").content.decode()
+
+def test_an_unbuilt_app_says_how_to_build_it(client, tmp_path, monkeypatch):
+    monkeypatch.setattr(views, "APP_MANIFEST", tmp_path / "missing.json")
+
+    response = client.get("/")
+
+    assert response.status_code == 503
+    assert "make app" in response.content.decode()
+    assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
 def test_graphiql_is_served_from_this_server(client, settings):
@@ -56,9 +91,9 @@ def test_graphiql_is_off_in_production_by_default(client):
 
 
 def test_static_files_are_served_by_the_app(client):
-    response = client.get("/static/web/demo.js")
+    response = client.get("/static/web/graphiql-init.js")
     assert response.status_code == 200
-    assert b"extensions" in b"".join(response.streaming_content)
+    assert b"endpoint" in b"".join(response.streaming_content)
 
 
 ORIGIN = "https://app.example.com"
@@ -101,3 +136,13 @@ def test_cors_is_closed_by_default_and_to_other_origins(client, settings):
     settings.CORS_ALLOWED_ORIGINS = [ORIGIN]
     response = client.options("/graphql", HTTP_ORIGIN="https://evil.example", **preflight)
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_deployment_without_the_built_app_is_warned(tmp_path, monkeypatch, built_app):
+    from web.checks import check_app_built
+
+    assert check_app_built(None) == []
+
+    monkeypatch.setattr(views, "APP_MANIFEST", tmp_path / "missing.json")
+    [warning] = check_app_built(None)
+    assert warning.id == "web.W001" and "make app" in warning.hint
