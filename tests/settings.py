@@ -11,6 +11,8 @@ os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key-not-for-any-depl
 os.environ.setdefault("TWOFA_ALLOW_CONSOLE_PROVIDER", "1")
 # The test client and the live server speak plain HTTP on loopback.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The origin the tests' software authenticators sign for.
+os.environ.setdefault("WEBAUTHN_ALLOWED_ORIGINS", "http://localhost:8000")
 
 from config.settings import *  # noqa: E402, F403
 

@@ -12,12 +12,17 @@ from django.core import checks
 
 from accounts.models import User
 from accounts.stages import LoginPending, LoginStage
+from twofa.methods import method_get
 from twofa.models import PHONE_METHODS
 from twofa.phone import phone_mask
 from twofa.selectors import TwoFactorState
 from twofa.services import IssuedChallenge, login_challenge_start
 
-_OTHER_WAYS = {"totp": "your authenticator app", "recovery": "a recovery code"}
+_OTHER_WAYS = {
+    "passkey": "a passkey",
+    "totp": "your authenticator app",
+    "recovery": "a recovery code",
+}
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class ChallengeStarted:
 
 def _challenge_message(issued: IssuedChallenge, masked: str | None) -> str:
     if issued.code_sent is None:
-        return "Enter the code from your authenticator app."
+        return method_get(issued.challenge.channel).prompt
     if issued.code_sent:
         return f"A verification code was sent to {masked}."
     later = f"in {issued.retry_after} seconds" if issued.retry_after else "shortly"
@@ -46,7 +51,11 @@ def _answer(issued: IssuedChallenge) -> dict:
     challenge = issued.challenge
     by_phone = challenge.channel in PHONE_METHODS
     masked = phone_mask(challenge.phone_number) if by_phone else None
+    offered = {}  # what each method offered says (a passkey: the request options)
+    for key in issued.methods:
+        offered.update(method_get(key).login_answer(challenge))
     return {
+        **offered,
         "challenge": issued.token,
         "channel": challenge.channel if by_phone else None,
         "phone_number": masked,

@@ -30,6 +30,7 @@ def totp_device_for(user: User) -> TOTPDevice | None:
 class TotpMethod(SecondFactorMethod):
     key = "totp"
     amr = "otp"
+    prompt = "Enter the code from your authenticator app."
 
     def available(self, state) -> bool:
         return state.has_totp_app

@@ -2,7 +2,8 @@
 
 - challenges: a challenge from start to answer (shared by every use case);
 - login: the second step of a login (start, check, resend);
-- phone: enrolling a phone; app: authenticator apps; recovery: recovery codes;
+- phone: enrolling a phone; app: authenticator apps; passkeys: passkeys (and
+  signing in with one alone); recovery: recovery codes;
 - preferences: the preferred method, and turning 2FA off.
 
 Nothing here knows an SDK or a method's internals: codes go out through the
@@ -23,6 +24,17 @@ from twofa.services.login import (
     login_challenge_start,
     login_challenge_verify,
 )
+from twofa.services.passkeys import (
+    PasskeyLoginStarted,
+    PasskeyRegistered,
+    passkey_credential_text,
+    passkey_login_begin,
+    passkey_login_complete,
+    passkey_registration_begin,
+    passkey_registration_complete,
+    passkey_remove,
+    passkey_rename,
+)
 from twofa.services.phone import enrollment_confirm, enrollment_start
 from twofa.services.preferences import preferred_method_set, twofa_disable
 from twofa.services.recovery import recovery_codes_generate
@@ -30,6 +42,8 @@ from twofa.services.recovery import recovery_codes_generate
 __all__ = [
     "CodeNotSentReason",
     "IssuedChallenge",
+    "PasskeyLoginStarted",
+    "PasskeyRegistered",
     "TotpSetup",
     "Verified",
     "challenge_resend",
@@ -39,6 +53,13 @@ __all__ = [
     "login_challenge_check",
     "login_challenge_start",
     "login_challenge_verify",
+    "passkey_credential_text",
+    "passkey_login_begin",
+    "passkey_login_complete",
+    "passkey_registration_begin",
+    "passkey_registration_complete",
+    "passkey_remove",
+    "passkey_rename",
     "preferred_method_set",
     "recovery_codes_generate",
     "totp_confirm",
