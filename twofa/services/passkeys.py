@@ -188,8 +188,9 @@ def _login_challenge_take(handle: str) -> str:
     key = _login_key(handle)
     with cache_fail_closed("twofa.passkey_login"):
         challenge = cache.get(key)
-        if challenge is None or not cache.delete(key):
-            raise CodeExpired()
+        taken = challenge is not None and cache.delete(key)
+    if not taken:
+        raise CodeExpired()
     return challenge
 
 
