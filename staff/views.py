@@ -30,6 +30,7 @@ PROMPTS = {
     Method.SMS: "Enter the code we sent by SMS to {phone}.",
     Method.CALL: "Enter the code we read out in a call to {phone}.",
     Method.TOTP: "Enter the code from your authenticator app.",
+    Method.PASSKEY: "Use your passkey.",
 }
 NOT_SENT = {
     "rate_limited": "Codes are paused for now (too many sent or too many wrong ones)",
@@ -45,7 +46,7 @@ def _prompt(pending) -> str:
     later = f" in {pending.retry_after} seconds" if pending.retry_after else ""
     others = [m for m in pending.methods if m not in (Method.SMS, Method.CALL)]
     instead = (
-        "Enter a code from your authenticator app or a recovery code, or send a code again"
+        "Use another of your factors (an app, a passkey, a recovery code), or send a code again"
         if others
         else "Send a code again"
     )
@@ -110,18 +111,20 @@ def login(request, *, site):
 
 
 def _answerable(pending) -> list[str]:
-    """The methods the code may come from: a phone only once a code went to it
-    (the Send buttons do that for a login that began with the app, or whose
-    code could not be sent)."""
+    """The methods a typed code may come from: a phone only once a code went to
+    it (the Send buttons do that for a login that began with the app, or whose
+    code could not be sent). A passkey answers through the page's script."""
+    methods = [m for m in pending.methods if m != Method.PASSKEY]
     if pending.channel in (Method.SMS, Method.CALL) and pending.code_sent is not False:
-        return pending.methods
-    return [m for m in pending.methods if m not in (Method.SMS, Method.CALL)]
+        return methods
+    return [m for m in methods if m not in (Method.SMS, Method.CALL)]
 
 
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "credential")
 @never_cache
 def login_verify(request, *, site):
-    """Step two: a code from a second factor, or a (re)send to the phone."""
+    """Step two: a code from a second factor, a passkey's assertion (posted by
+    staff/passkey.js), or a (re)send to the phone."""
     next_url = _next_url(request, site)
     pending = staff_login_pending(request)
     if pending is None:
@@ -134,6 +137,10 @@ def login_verify(request, *, site):
             if action in (Method.SMS, Method.CALL):
                 pending = staff_login_resend(request, channel=action)
                 form = CodeForm(methods=_answerable(pending), initial={"method": pending.channel})
+            elif action == Method.PASSKEY and pending.passkey_options:
+                credential = request.POST.get("credential", "")
+                staff_login_verify(request, code=credential, method=Method.PASSKEY)
+                return HttpResponseRedirect(next_url)
             else:
                 form = CodeForm(request.POST, methods=_answerable(pending))
                 if form.is_valid():
@@ -162,6 +169,8 @@ def login_verify(request, *, site):
         "error": error,
         "prompt": _prompt(pending),
         "can_send": has_phone,
+        "can_type": bool(_answerable(pending)),
+        "passkey_options": pending.passkey_options,
         REDIRECT_FIELD_NAME: next_url,
     }
     return TemplateResponse(request, "staff/login_verify.html", context)
