@@ -1,5 +1,6 @@
 # Pollstr: two-factor authentication for a GraphQL API on Django.
-#   make run    serve http://127.0.0.1:8000/graphql on the embedded defaults
+#   make run    serve http://localhost:8000/ on the embedded defaults (localhost, not
+#               127.0.0.1: browsers refuse passkeys on an IP address)
 #   make test   run the whole test suite
 #   make lint   ruff check and format check
 #   make schema regenerate schema.graphql (SDL) after changing the API
@@ -94,7 +95,8 @@ seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 run: seed vendor
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Open http://localhost:$(PORT)/ (passkeys need localhost, not 127.0.0.1)"
+	$(RUN_ENV) WEBAUTHN_ALLOWED_ORIGINS=http://localhost:$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production serving on this machine: gunicorn (config/gunicorn.conf.py: BIND,
 # WEB_CONCURRENCY, ...), DEBUG off, static files through whitenoise. The
