@@ -157,6 +157,7 @@ def check_twofa_settings(app_configs, **kwargs):
         "TWOFA_SEND_LIMIT_PER_USER",
         "TWOFA_SEND_LIMIT_PER_IP",
         "TWOFA_ENROLL_SEND_LIMIT_PER_USER",
+        "WEBAUTHN_LOGIN_LIMIT_PER_IP",
     ):
         if getattr(settings, name) < 0:
             errors.append(checks.Error(f"{name} must be 0 (no limit) or more.", id="twofa.E004"))

@@ -43,8 +43,8 @@ class PasskeyRegistrationBegin(BaseMutation):
 
     @classmethod
     def perform(cls, info, *, user, ip):
-        options = services.passkey_registration_begin(user, ip=ip)
-        return PasskeyOptionsPayload(options=options, expires_in=options["timeout"] // 1000)
+        begun = services.passkey_registration_begin(user, ip=ip)
+        return PasskeyOptionsPayload(options=begun.options, expires_in=begun.expires_in)
 
 
 class PasskeyRegistrationCompletePayload(TokensPayload):

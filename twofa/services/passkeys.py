@@ -29,6 +29,7 @@ from twofa import webauthn
 from twofa.audit import audit_record
 from twofa.conf import twofa_settings
 from twofa.exceptions import CodeExpired, PasskeyInvalid
+from twofa.methods import method_get
 from twofa.methods.passkey import assertion_check
 from twofa.models import AuditEvent, Challenge, Method, MethodPreference, Passkey
 from twofa.selectors import TwoFactorState
@@ -49,7 +50,13 @@ def _name_clean(name: str) -> str:
     return name
 
 
-def passkey_registration_begin(user: User, *, ip: str = "") -> dict:
+@dataclass(frozen=True)
+class PasskeyOptions:
+    options: dict  # PublicKeyCredentialCreationOptionsJSON
+    expires_in: int  # seconds the registration's challenge stays valid
+
+
+def passkey_registration_begin(user: User, *, ip: str = "") -> PasskeyOptions:
     """Start registering a passkey: the creation options for the browser (the
     user's passkeys excluded); an earlier unfinished registration ends."""
     issued = challenge_create(
@@ -60,11 +67,12 @@ def passkey_registration_begin(user: User, *, ip: str = "") -> dict:
         ip=ip,
         webauthn_challenge=webauthn.challenge_new(),
     )
-    return webauthn.registration_options(
+    options = webauthn.registration_options(
         user,
         challenge=issued.challenge.webauthn_challenge,
         exclude=Passkey.objects.filter(user=user),
     )
+    return PasskeyOptions(options, issued.challenge.expires_in)
 
 
 @dataclass(frozen=True)
@@ -135,10 +143,12 @@ def passkey_remove(user: User, passkey_id, *, ip: str = "") -> None:
     """Remove a passkey; every session ends. The user's last factor gone, 2FA
     is turned off (as removing the only app does)."""
     passkey = _passkey_of(user, passkey_id)
-    others = TwoFactorState(user)
-    last = Passkey.objects.filter(user=user).count() == 1 and not any(
-        key != Method.PASSKEY for key in others.methods if key != Method.RECOVERY_CODE
-    )
+    other_factors = [
+        key
+        for key in TwoFactorState(user).methods
+        if key != Method.PASSKEY and not method_get(key).fallback
+    ]
+    last = not other_factors and Passkey.objects.filter(user=user).count() == 1
     audit_record(Kind.PASSKEY_REMOVED, user=user, ip=ip, passkey=passkey.pk)
     if last:
         twofa_disable(user, ip=ip)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from twofa.checks import check_webauthn, check_webauthn_deploy
+from twofa.checks import check_twofa_settings, check_webauthn, check_webauthn_deploy
 
 
 def ids(messages):
@@ -62,3 +62,8 @@ def test_production_refuses_plain_http_origins(settings):
     assert ids(check_webauthn_deploy(None)) == ["twofa.E022"]
     settings.WEBAUTHN_ALLOWED_ORIGINS = ["https://example.com"]
     assert check_webauthn_deploy(None) == []
+
+
+def test_a_negative_passwordless_limit_is_an_error(settings):
+    settings.WEBAUTHN_LOGIN_LIMIT_PER_IP = -1
+    assert ids(check_twofa_settings(None)) == ["twofa.E004"]

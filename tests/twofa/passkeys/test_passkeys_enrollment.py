@@ -10,6 +10,7 @@ def test_options_ask_for_user_verification_a_discoverable_credential_and_no_atte
     gql, user, password_token
 ):
     result = gql(REG_BEGIN, token=password_token()["token"])
+    assert 590 <= result.data["passkeyRegistrationBegin"]["expiresIn"] <= 600
     options = result.data["passkeyRegistrationBegin"]["options"]
     assert options["rp"] == {"id": RP_ID, "name": "Pollstr"}
     assert options["user"]["name"] == "alice"
