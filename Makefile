@@ -153,7 +153,7 @@ seed: migrate
 
 run: seed vendor app
 	@$(MAKE) --no-print-directory urls
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) WEBAUTHN_ALLOWED_ORIGINS=$(RUN_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 urls:
 	@echo "Serving on $(HOST):$(PORT):"

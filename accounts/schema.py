@@ -187,7 +187,9 @@ class TokenClaims(graphene.ObjectType):
         required=True,
         description=(
             'How the user signed in (RFC 8176): "pwd", plus "sms", "tel", "otp" or "rec" '
-            "once a second factor was checked."
+            'once a second factor was checked. A passkey: "hwk" (one device) or "swk" '
+            '(synced), plus "user" and "mfa" when it verified the user; without "pwd" '
+            "after a passwordless sign-in."
         ),
     )
     auth_time = graphene.Int(
@@ -459,7 +461,9 @@ class TokenAuth(BaseMutation):
             # The login stage (twofa's challenge) says what the client is told;
             # twofa's TokenAuthOutcome shows it as a LoginChallenge.
             answer = result.pending.answer
-            return TokenAuthPayload(two_factor_required=True, outcome=answer, **answer)
+            # The flat fields are frozen: what the stage added since lives on `outcome` only.
+            flat = {k: v for k, v in answer.items() if k in TokenAuthPayload._meta.fields}
+            return TokenAuthPayload(two_factor_required=True, outcome=answer, **flat)
         pair = result.tokens
         return TokenAuthPayload(
             outcome=AuthTokensPayload.from_pair(pair),

@@ -117,6 +117,19 @@ def _login_failure_count(limits: list[tuple[str, str, int]]) -> None:
         rate_limit_hit(group, key, limit=limit, period=settings.LOGIN_FAILURE_WINDOW)
 
 
+def network_login_failures_check(ip: str) -> None:
+    """RateLimited when the client network is over its failed-login limit (for
+    sign-ins without a username, such as a passkey's)."""
+    network = client_network(ip)
+    _login_failures_check([("accounts.login.ip", network, settings.LOGIN_FAILURE_LIMIT_PER_IP)])
+
+
+def network_login_failure_count(ip: str) -> None:
+    """Count a failed sign-in without a username against the client network."""
+    network = client_network(ip)
+    _login_failure_count([("accounts.login.ip", network, settings.LOGIN_FAILURE_LIMIT_PER_IP)])
+
+
 def credentials_check(request, *, username: str, password: str) -> User:
     """The password step, for every way in (the API's tokenAuth, the admin).
 

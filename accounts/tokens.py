@@ -4,7 +4,9 @@ Access tokens are JWTs signed and verified by django-graphql-jwt (algorithm
 pinned in settings.GRAPHQL_JWT), with two claims of ours:
 
 - `amr` (RFC 8176): "pwd" after a password, plus "sms", "tel", "otp" or "rec"
-  once a second factor was checked;
+  once a second factor was checked; a passkey adds "hwk" (bound to one
+  device) or "swk" (synced), and "user" and "mfa" when the authenticator
+  verified the user (a passkey alone is then a multi-factor credential);
 - `auth_time`: Unix time of the last second-factor check, only when there was one;
 - `ver`: the user's auth_version when the token was issued. sessions_end()
   bumps it, so tokens issued before a password change, a 2FA reset or a
@@ -49,7 +51,18 @@ logger = logging.getLogger("accounts")
 
 AMR_PASSWORD = "pwd"
 # Methods that count as a second factor.
-SECOND_FACTOR_METHODS = frozenset({"sms", "tel", "otp", "rec"})
+SECOND_FACTOR_METHODS = frozenset({"sms", "tel", "otp", "rec", "hwk", "swk"})
+# A credential that is several factors by itself (a passkey with user verification).
+AMR_MULTI_FACTOR = "mfa"
+
+
+def amr_is_multi_factor(amr) -> bool:
+    """What counts as 2FA, in one place: a password and a second factor, or a
+    multi-factor credential. The API's gates (Claims) and the admin's ask this."""
+    amr = set(amr or ())
+    if AMR_MULTI_FACTOR in amr:
+        return True
+    return AMR_PASSWORD in amr and bool(SECOND_FACTOR_METHODS & amr)
 
 
 @dataclass(frozen=True)
@@ -303,7 +316,7 @@ class Claims:
 
     @property
     def second_factor_verified(self) -> bool:
-        return AMR_PASSWORD in self.amr and bool(SECOND_FACTOR_METHODS.intersection(self.amr))
+        return amr_is_multi_factor(self.amr)
 
 
 def token_pair_continue(user: User, claims: Claims) -> TokenPair:

@@ -365,6 +365,17 @@ TWOFA_BACKOFF_MAX = env_int("TWOFA_BACKOFF_MAX", 3600)
 TWOFA_RETENTION_CHALLENGES_DAYS = env_int("TWOFA_RETENTION_CHALLENGES_DAYS", 30)
 TWOFA_RETENTION_AUDIT_DAYS = env_int("TWOFA_RETENTION_AUDIT_DAYS", 365)
 
+# Passkeys (WebAuthn). The RP ID is the domain passkeys are bound to: browsers
+# refuse IP addresses, so development uses http://localhost:PORT (what `make run`
+# prints), never 127.0.0.1. Origins are the exact scheme://host[:port] pages that
+# may use them; with DEBUG on and none set, http://<RP ID>:8000. In production:
+# your domain and its https origins (twofa.E020-E023 check them).
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Pollstr")
+WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", "")
+# Passwordless sign-in options handed out per client network per LOGIN_FAILURE_WINDOW.
+WEBAUTHN_LOGIN_LIMIT_PER_IP = env_int("WEBAUTHN_LOGIN_LIMIT_PER_IP", 60)
+
 # What a login must pass after the right password, in order (accounts.stages):
 # twofa's challenge for a user with a phone or an authenticator app. Code, not
 # an environment setting: without twofa's stage nobody is asked for a second

@@ -25,6 +25,7 @@ from twofa.exceptions import (
     CodeExpired,
     InvalidCode,
     InvalidPhone,
+    PasskeyInvalid,
     ProviderUnavailable,
     TooManyAttempts,
 )
@@ -37,6 +38,7 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TWO_FACTOR_REQUIRED = "TWO_FACTOR_REQUIRED"
     INVALID_CODE = "INVALID_CODE"
+    PASSKEY_INVALID = "PASSKEY_INVALID"
     CODE_EXPIRED = "CODE_EXPIRED"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
     RATE_LIMITED = "RATE_LIMITED"
@@ -61,6 +63,10 @@ _ERROR_CODE_DESCRIPTIONS = {
     ErrorCode.INVALID_CREDENTIALS: "Wrong username or password.",
     ErrorCode.TWO_FACTOR_REQUIRED: "The token lacks a second factor, or a recent enough one.",
     ErrorCode.INVALID_CODE: "A wrong code; `attemptsLeft` says how many tries remain.",
+    ErrorCode.PASSKEY_INVALID: (
+        "A passkey assertion that can't be verified (unknown credential, bad signature, "
+        "origin, user verification, counter); `attemptsLeft` in a 2FA challenge."
+    ),
     ErrorCode.CODE_EXPIRED: "An unknown, used, replaced or expired challenge.",
     ErrorCode.TOO_MANY_ATTEMPTS: "The challenge had too many wrong codes: start again.",
     ErrorCode.RATE_LIMITED: "A limit was reached; `retryAfter` says when to try again.",
@@ -97,6 +103,7 @@ DOMAIN_ERROR_CODES: dict[type[DomainError], ErrorCode] = {
     TwoFactorRequired: ErrorCode.TWO_FACTOR_REQUIRED,
     InvalidRefreshToken: ErrorCode.INVALID_REFRESH_TOKEN,
     InvalidCode: ErrorCode.INVALID_CODE,
+    PasskeyInvalid: ErrorCode.PASSKEY_INVALID,
     CodeExpired: ErrorCode.CODE_EXPIRED,
     TooManyAttempts: ErrorCode.TOO_MANY_ATTEMPTS,
     InvalidPhone: ErrorCode.INVALID_PHONE,

@@ -36,11 +36,13 @@ class PendingLogin:
     user_id: int
     token: str
     methods: list[str]  # every method of the staff member's
-    channel: str  # the method of the latest send: "sms", "call" or "totp"
+    channel: str  # the method of the latest send: "sms", "call", "totp" or "passkey"
     phone: str  # masked; empty when nothing went to a phone
     code_sent: bool | None = None  # False: the phone got nothing (see not_sent_reason)
     not_sent_reason: str = ""  # a twofa.services.CodeNotSentReason value
     retry_after: int | None = None
+    # The WebAuthn request options for the page's script, when a passkey can answer.
+    passkey_options: dict | None = None
 
 
 def _pending_save(
@@ -53,6 +55,7 @@ def _pending_save(
     code_sent: bool | None,
     not_sent_reason: str = "",
     retry_after: int | None = None,
+    passkey_options: dict | None = None,
 ) -> None:
     request.session[SESSION_PENDING] = {
         "user_id": user_id,
@@ -63,6 +66,7 @@ def _pending_save(
         "code_sent": code_sent,
         "not_sent_reason": not_sent_reason,
         "retry_after": retry_after,
+        "passkey_options": passkey_options,
     }
 
 
@@ -103,6 +107,7 @@ def staff_login_start(request, *, username: str, password: str) -> PendingLogin 
         code_sent=issued.code_sent,
         not_sent_reason=issued.not_sent_reason.value if issued.not_sent_reason else "",
         retry_after=issued.retry_after,
+        passkey_options=pending.answer.get("passkey_options"),
     )
     return staff_login_pending(request)
 
@@ -150,5 +155,6 @@ def staff_login_resend(request, *, channel: str) -> PendingLogin:
         methods=pending.methods,
         challenge=challenge,
         code_sent=True,
+        passkey_options=pending.passkey_options,
     )
     return staff_login_pending(request)

@@ -14,7 +14,7 @@ import time
 from django.conf import settings
 from django.contrib import auth
 
-from accounts.tokens import AMR_PASSWORD, SECOND_FACTOR_METHODS
+from accounts.tokens import AMR_PASSWORD, amr_is_multi_factor
 
 SESSION_AMR = "staff.amr"
 SESSION_AUTH_AT = "staff.auth_at"
@@ -33,7 +33,7 @@ def staff_session_begin(request, user, *, amr: list[str]) -> None:
 
 
 def _factor_ok(amr: list[str]) -> bool:
-    if AMR_PASSWORD in amr and SECOND_FACTOR_METHODS.intersection(amr):
+    if amr_is_multi_factor(amr):
         return True
     # Development only: a staff member without any factor signed in with the password.
     return settings.DEBUG and amr == [AMR_PASSWORD]

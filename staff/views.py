@@ -32,6 +32,7 @@ PROMPTS = {
     Method.SMS: gettext_lazy("Enter the code we sent by SMS to %(phone)s."),
     Method.CALL: gettext_lazy("Enter the code we read out in a call to %(phone)s."),
     Method.TOTP: gettext_lazy("Enter the code from your authenticator app."),
+    Method.PASSKEY: gettext_lazy("Use your passkey."),
 }
 NOT_SENT = {
     "rate_limited": gettext_lazy(
@@ -51,7 +52,8 @@ def _prompt(pending) -> str:
     others = [m for m in pending.methods if m not in (Method.SMS, Method.CALL)]
     if others:
         instead = _(
-            "Enter a code from your authenticator app or a recovery code, or send a code again."
+            "Use another of your factors (an app, a passkey or a recovery code), "
+            "or send a code again."
         )
     else:
         instead = _("Send a code again.")
@@ -134,18 +136,20 @@ def login(request, *, site):
 
 
 def _answerable(pending) -> list[str]:
-    """The methods the code may come from: a phone only once a code went to it
-    (the Send buttons do that for a login that began with the app, or whose
-    code could not be sent)."""
+    """The methods a typed code may come from: a phone only once a code went to
+    it (the Send buttons do that for a login that began with the app, or whose
+    code could not be sent). A passkey answers through the page's script."""
+    methods = [m for m in pending.methods if m != Method.PASSKEY]
     if pending.channel in (Method.SMS, Method.CALL) and pending.code_sent is not False:
-        return pending.methods
-    return [m for m in pending.methods if m not in (Method.SMS, Method.CALL)]
+        return methods
+    return [m for m in methods if m not in (Method.SMS, Method.CALL)]
 
 
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "credential")
 @never_cache
 def login_verify(request, *, site):
-    """Step two: a code from a second factor, or a (re)send to the phone."""
+    """Step two: a code from a second factor, a passkey's assertion (posted by
+    staff/passkey.js), or a (re)send to the phone."""
     next_url = _next_url(request, site)
     pending = staff_login_pending(request)
     if pending is None:
@@ -158,6 +162,10 @@ def login_verify(request, *, site):
             if action in (Method.SMS, Method.CALL):
                 pending = staff_login_resend(request, channel=action)
                 form = CodeForm(methods=_answerable(pending), initial={"method": pending.channel})
+            elif action == Method.PASSKEY and pending.passkey_options:
+                credential = request.POST.get("credential", "")
+                staff_login_verify(request, code=credential, method=Method.PASSKEY)
+                return HttpResponseRedirect(next_url)
             else:
                 form = CodeForm(request.POST, methods=_answerable(pending))
                 if form.is_valid():
@@ -186,6 +194,8 @@ def login_verify(request, *, site):
         "error": error,
         "prompt": _prompt(pending),
         "can_send": has_phone,
+        "can_type": bool(_answerable(pending)),
+        "passkey_options": pending.passkey_options,
         REDIRECT_FIELD_NAME: next_url,
     }
     return TemplateResponse(request, "staff/login_verify.html", context)

@@ -14,6 +14,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from config.settings import *  # noqa: E402, F403
 
+# The origin the tests' software authenticators sign for (not in the
+# environment: subprocesses that check a production configuration don't inherit it).
+WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", "http://localhost:8000")  # noqa: F405
+
 # Password hashing is deliberately slow; tests that don't measure it use a fast
 # hasher (tests/accounts/test_accounts_hashing.py uses the production list).
 PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS  # noqa: F405

@@ -1,6 +1,7 @@
 """The 2FA side of the admin: challenges, the audit trail and authenticator
 apps read-only, and the parts of the user admin that show and reset a user's
-factors (TwoFactorUserAdminMixin; staff/admin.py builds the user admin from it).
+factors (TwoFactorUserAdminMixin; staff/admin.py builds the user admin from it):
+the masked phone and the passkeys (names and dates, never key material).
 
 The challenge and audit lists stay fast at millions of rows: they never count
 the whole table (core.pagination), their filters offer fixed choices rather
@@ -17,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.http import client_ip
 from core.pagination import CappedCountPaginator
 from twofa.conf import twofa_settings
-from twofa.models import AuditEvent, Challenge, PhoneNumber
+from twofa.models import AuditEvent, Challenge, Passkey, PhoneNumber
 from twofa.phone import phone_mask
 from twofa.selectors import two_factor_enabled_expression
 from twofa.services import twofa_disable
@@ -34,6 +35,21 @@ class PhoneNumberInline(admin.StackedInline):
     @admin.display(description="Phone number")
     def masked_number(self, obj):
         return phone_mask(obj.number)
+
+
+class PasskeyInline(admin.TabularInline):
+    model = Passkey
+    can_delete = False
+    extra = 0
+    max_num = 0
+    # Removing one alone would skip the audit row and leave sessions alive: the
+    # reset removes them all.
+    fields = ("name", "kind", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    @admin.display(description="Kind")
+    def kind(self, obj):
+        return "Synced passkey" if obj.backup_eligible else "Device-bound key"
 
 
 @admin.action(description="Reset two-factor authentication (lost phone)")
@@ -63,10 +79,11 @@ class TwoFactorFilter(admin.SimpleListFilter):
 
 class TwoFactorUserAdminMixin:
     """The user admin's 2FA parts: the state as the API sees it (TwoFactorState:
-    a phone or an authenticator app), the masked phone, and the staff reset.
+    a phone, an authenticator app or a passkey), the masked phone, the passkeys,
+    and the staff reset.
     Name `two_factor` in list_display and TwoFactorFilter in list_filter."""
 
-    inlines = [PhoneNumberInline]
+    inlines = [PhoneNumberInline, PasskeyInline]
     actions = [reset_two_factor]
 
     def get_queryset(self, request):

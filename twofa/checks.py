@@ -4,7 +4,9 @@ The console provider check is also run at start-up by TwofaConfig.ready(),
 because gunicorn runs no system checks.
 """
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import phonenumbers
 from django.conf import settings
@@ -181,6 +183,7 @@ def check_twofa_settings(app_configs, **kwargs):
         "TWOFA_SEND_LIMIT_PER_USER",
         "TWOFA_SEND_LIMIT_PER_IP",
         "TWOFA_ENROLL_SEND_LIMIT_PER_USER",
+        "WEBAUTHN_LOGIN_LIMIT_PER_IP",
     ):
         if getattr(settings, name) < 0:
             errors.append(checks.Error(f"{name} must be 0 (no limit) or more.", id="twofa.E004"))
@@ -190,6 +193,99 @@ def check_twofa_settings(app_configs, **kwargs):
                 "CLIENT_IPV6_PREFIX_LENGTH must be between 0 and 128.",
                 hint="64 counts each IPv6 /64 as one client.",
                 id="twofa.E004",
+            )
+        )
+    return errors
+
+
+def _origin_host(origin: str) -> tuple[str, str] | None:
+    """(scheme, host) of a `scheme://host[:port]` origin, or None when it is not one."""
+    parts = urlsplit(origin)
+    try:
+        parts.port  # noqa: B018 - raises for a bad port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.path or parts.query or parts.fragment or parts.username:
+        return None
+    return parts.scheme, parts.hostname
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+@checks.register(checks.Tags.security)
+def check_webauthn(app_configs, **kwargs):
+    """Settings with which no passkey could ever work, in any mode."""
+    rp_id = twofa_settings.WEBAUTHN_RP_ID
+    errors = []
+    if not rp_id or _is_ip(rp_id) or "/" in rp_id or ":" in rp_id:
+        errors.append(
+            checks.Error(
+                f"WEBAUTHN_RP_ID {rp_id!r} is not a domain: browsers refuse passkeys for an "
+                "IP address, and it takes no scheme or port.",
+                hint="Your site's domain, e.g. example.com; in development, localhost "
+                "(open http://localhost:8000/, not 127.0.0.1).",
+                id="twofa.E020",
+            )
+        )
+        return errors
+    for origin in twofa_settings.webauthn_origins:
+        parsed = _origin_host(origin)
+        if parsed is None:
+            errors.append(
+                checks.Error(
+                    f"WEBAUTHN_ALLOWED_ORIGINS has {origin!r}, which is not an origin.",
+                    hint="scheme://host[:port], e.g. https://example.com",
+                    id="twofa.E021",
+                )
+            )
+        elif not (parsed[1] == rp_id or parsed[1].endswith("." + rp_id)):
+            errors.append(
+                checks.Error(
+                    f"The origin {origin!r} is not on WEBAUTHN_RP_ID {rp_id!r}: browsers "
+                    "refuse passkeys there.",
+                    hint="Origins must be the RP ID's domain or a subdomain of it.",
+                    id="twofa.E021",
+                )
+            )
+    return errors
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_webauthn_deploy(app_configs, **kwargs):
+    """Production: passkeys on a real domain (a warning: the rest of the site
+    works without them), and over https only (an error)."""
+    if settings.DEBUG:
+        return []
+    rp_id = twofa_settings.WEBAUTHN_RP_ID
+    origins = twofa_settings.webauthn_origins
+    errors = []
+    if rp_id == "localhost" or rp_id.endswith(".localhost") or not origins:
+        errors.append(
+            checks.Warning(
+                "Passkeys can't be used: WEBAUTHN_RP_ID is localhost or "
+                "WEBAUTHN_ALLOWED_ORIGINS is empty.",
+                hint="Set WEBAUTHN_RP_ID to your site's domain and WEBAUTHN_ALLOWED_ORIGINS "
+                "to its https origins, e.g. https://example.com",
+                id="twofa.W003",
+            )
+        )
+    plain = [o for o in origins if (_origin_host(o) or ("",))[0] != "https"]
+    if plain:
+        errors.append(
+            checks.Error(
+                "WEBAUTHN_ALLOWED_ORIGINS has origins that are not https: "
+                + ", ".join(map(repr, plain))
+                + ".",
+                hint="Passkeys in production only over https.",
+                id="twofa.E022",
             )
         )
     return errors

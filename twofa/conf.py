@@ -28,6 +28,7 @@ METHOD_CLASSES = {
     "sms": "twofa.methods.sms.SmsMethod",
     "call": "twofa.methods.call.CallMethod",
     "totp": "twofa.methods.totp.TotpMethod",
+    "passkey": "twofa.methods.passkey.PasskeyMethod",
     "recovery": "twofa.methods.recovery.RecoveryCodeMethod",
 }
 
@@ -59,6 +60,14 @@ DEFAULTS: dict[str, Any] = {
     "TWOFA_RETENTION_CHALLENGES_DAYS": 30,
     "TWOFA_RETENTION_AUDIT_DAYS": 365,
     "RECOVERY_CODE_COUNT": 10,
+    # WebAuthn: the site passkeys are bound to, its name in the browser's
+    # prompt, and the exact origins (scheme://host[:port]) allowed to use them
+    # (none set: with DEBUG on, http://<RP ID>:8000; otherwise none).
+    "WEBAUTHN_RP_ID": "localhost",
+    "WEBAUTHN_RP_NAME": "Pollstr",
+    "WEBAUTHN_ALLOWED_ORIGINS": [],
+    # Passwordless sign-in options per client network per LOGIN_FAILURE_WINDOW.
+    "WEBAUTHN_LOGIN_LIMIT_PER_IP": 60,
     "TWILIO_ACCOUNT_SID": "",
     "TWILIO_AUTH_TOKEN": "",
     "TWILIO_VERIFY_SERVICE_SID": "",
@@ -87,6 +96,15 @@ class TwofaSettings:
     def method_classes(self) -> dict[str, str]:
         """Every second-factor method by its key: the built-in ones and the project's."""
         return {**METHOD_CLASSES, **self.TWOFA_METHOD_CLASSES}
+
+    @property
+    def webauthn_origins(self) -> list[str]:
+        """The origins a passkey may be used from: WEBAUTHN_ALLOWED_ORIGINS, or in
+        development (DEBUG, none set) http://<RP ID>:8000, what `make run` serves."""
+        origins = list(self.WEBAUTHN_ALLOWED_ORIGINS)
+        if not origins and settings.DEBUG:
+            origins = [f"http://{self.WEBAUTHN_RP_ID}:8000"]
+        return origins
 
     @property
     def provider_chain(self) -> list[str]:

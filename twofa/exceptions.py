@@ -10,6 +10,19 @@ class InvalidCode(DomainError):
         super().__init__(message, attemptsLeft=max(0, attempts_left))
 
 
+class PasskeyInvalid(InvalidCode):
+    # An unknown credential, a bad signature, another origin or RP ID, a missing
+    # user verification, a counter that went back: one answer for all, so a
+    # caller learns nothing about which credentials exist.
+    default_message = _("The passkey could not be verified.")
+
+    def __init__(self, message: str | None = None, *, attempts_left: int | None = None):
+        if attempts_left is None:  # a passwordless sign-in: no challenge to count on
+            DomainError.__init__(self, message)
+        else:
+            super().__init__(message, attempts_left=attempts_left)
+
+
 class CodeExpired(DomainError):
     # Unknown, used, replaced and expired challenges all answer the same, so a
     # client learns nothing about challenges it does not hold.

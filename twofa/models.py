@@ -1,5 +1,5 @@
 """twofa's tables: phones, challenges (with their lifecycle rules), the audit trail, recovery
-codes, the daily send rollups staff read, and the countries and prefixes staff block.
+codes, passkeys, the daily send rollups staff read, and the countries and prefixes staff block.
 
 The challenge's lifecycle (replace, reserve and release an attempt, mark it
 verified or failed, claim a send slot) is kept on Challenge and its queryset,
@@ -28,11 +28,13 @@ class Channel(models.TextChoices):
 
 
 class Method(models.TextChoices):
-    """A second factor: a code sent to the phone, an authenticator app, or a recovery code."""
+    """A second factor: a code sent to the phone, an authenticator app, a passkey,
+    or a recovery code."""
 
     SMS = "sms", gettext_lazy("SMS")
     CALL = "call", gettext_lazy("Voice call")
     TOTP = "totp", gettext_lazy("Authenticator app")
+    PASSKEY = "passkey", gettext_lazy("Passkey")
     RECOVERY_CODE = "recovery", gettext_lazy("Recovery code")
 
 
@@ -101,6 +103,7 @@ class Challenge(models.Model):
         LOGIN = "login", "Login"
         ENROLL = "enroll", "Enrollment"
         TOTP_SETUP = "totp_setup", "Authenticator app setup"
+        PASSKEY_SETUP = "passkey_setup", "Passkey registration"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -126,6 +129,10 @@ class Challenge(models.Model):
     totp_device = models.ForeignKey(
         "otp_totp.TOTPDevice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The WebAuthn challenge (base64url) a passkey must sign to answer this
+    # challenge (a login offering passkeys) or register with (a passkey setup);
+    # empty otherwise. It lives and dies with the row: single use, expiring.
+    webauthn_challenge = models.CharField(max_length=128, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -277,6 +284,12 @@ class AuditEvent(models.Model):
         PHONE_REMOVED = "phone_removed", "Phone removed"
         SESSION_REVOKED = "session_revoked", "Signed out of one session"
         SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Signed out everywhere"
+        PASSKEY_ENROLLED = "passkey_enrolled", "Passkey registered"
+        PASSKEY_RENAMED = "passkey_renamed", "Passkey renamed"
+        PASSKEY_REMOVED = "passkey_removed", "Passkey removed"
+        PASSKEY_LOGIN = "passkey_login", "Signed in with a passkey (no password)"
+        PASSKEY_LOGIN_FAILED = "passkey_login_failed", "Passkey sign-in failed"
+        PASSKEY_CLONE_SUSPECTED = "passkey_clone_suspected", "Passkey signature counter went back"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -437,3 +450,34 @@ class SendBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}"
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey or a security key) registered by a user.
+
+    Only what verifying an assertion needs is kept: the credential's id and
+    public key (COSE), its signature counter, and the backup flags that say
+    whether it is bound to one device (`hwk`) or synced (`swk`). The public key
+    is not a secret, but it is no business of the admin either.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(max_length=64)
+    # base64url without padding, as WebAuthn's JSON carries it; ids are at most
+    # 1023 bytes (WebAuthn L3), 1364 characters.
+    credential_id = models.CharField(max_length=1364, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    backup_eligible = models.BooleanField(default=False)
+    backed_up = models.BooleanField(default=False)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,7 +13,7 @@ from accounts.models import User
 from twofa.exceptions import InvalidPhone
 from twofa.methods import method_get, methods_registered
 from twofa.methods.totp import totp_device_for
-from twofa.models import Method, MethodPreference, PhoneNumber, RecoveryCode
+from twofa.models import Method, MethodPreference, Passkey, PhoneNumber, RecoveryCode
 from twofa.phone import phone_send_allow
 
 
@@ -33,13 +33,15 @@ class TwoFactorState:
 
     @cached_property
     def _facts(self) -> dict:
-        """The phone, whether an app is confirmed, the unused recovery codes and the
-        preference, in one round trip: the password step of every login reads them."""
+        """The phone, whether an app is confirmed or a passkey registered, the unused
+        recovery codes and the preference, in one round trip: the password step of
+        every login reads them."""
         unused = RecoveryCode.objects.filter(user=OuterRef("pk"), used_at=None)
         return (
             User.objects.filter(pk=self.user.pk)
             .annotate(
                 has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+                has_passkeys=Exists(Passkey.objects.filter(user=OuterRef("pk"))),
                 recovery_left=Subquery(
                     unused.values("user").annotate(n=Count("pk")).values("n")[:1]
                 ),
@@ -52,6 +54,7 @@ class TwoFactorState:
                 "phone_number__number",
                 "phone_number__verified_at",
                 "has_app",
+                "has_passkeys",
                 "recovery_left",
                 "preferred",
             )
@@ -73,6 +76,10 @@ class TwoFactorState:
     @property
     def has_totp_app(self) -> bool:
         return self._facts["has_app"]
+
+    @property
+    def has_passkeys(self) -> bool:
+        return self._facts["has_passkeys"]
 
     @cached_property
     def totp_device(self) -> TOTPDevice | None:
@@ -101,7 +108,7 @@ class TwoFactorState:
     @cached_property
     def preferred_method(self) -> str | None:
         """The method a login challenge starts with: the user's choice while it
-        is still available, else the app, else SMS (a call for a number that
+        is still available, else a passkey, else the app, else SMS (a call for a number that
         takes calls but no SMS, such as a landline); None without 2FA."""
         if not self.methods:
             return None
@@ -109,6 +116,8 @@ class TwoFactorState:
         preferable = chosen in self.methods and not method_get(chosen).fallback
         if preferable and chosen not in self._unreachable:
             return chosen
+        if Method.PASSKEY in self.methods:
+            return Method.PASSKEY.value
         if Method.TOTP in self.methods:
             return Method.TOTP.value
         if self.phone is None:  # only methods beyond the built-in ones: the first
@@ -132,11 +141,17 @@ class TwoFactorState:
 
 
 def two_factor_enabled_expression() -> ExpressionWrapper:
-    """TwoFactorState.enabled as a query expression over users (a verified phone
-    or a confirmed app), for lists that annotate many users in one query."""
+    """TwoFactorState.enabled as a query expression over users (a verified phone,
+    a confirmed app or a passkey), for lists that annotate many users in one query."""
     phone = Exists(PhoneNumber.objects.filter(user=OuterRef("pk")))
     app = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
-    return ExpressionWrapper(phone | app, output_field=BooleanField())
+    passkey = Exists(Passkey.objects.filter(user=OuterRef("pk")))
+    return ExpressionWrapper(phone | app | passkey, output_field=BooleanField())
+
+
+def passkeys_for(user: User) -> list[Passkey]:
+    """The user's passkeys, oldest first."""
+    return list(Passkey.objects.filter(user=user))
 
 
 def methods_for(user: User) -> list[str]:

@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.stages import LoginPending, LoginStage
+from twofa.methods import method_get
 from twofa.models import PHONE_METHODS
 from twofa.phone import phone_mask
 from twofa.selectors import TwoFactorState
 from twofa.services import IssuedChallenge, login_challenge_start
 
 _OTHER_WAYS = {
+    "passkey": gettext_lazy("a passkey"),
     "totp": gettext_lazy("your authenticator app"),
     "recovery": gettext_lazy("a recovery code"),
 }
@@ -36,7 +38,7 @@ class ChallengeStarted:
 
 def _challenge_message(issued: IssuedChallenge, masked: str | None) -> str:
     if issued.code_sent is None:
-        return _("Enter the code from your authenticator app.")
+        return str(method_get(issued.challenge.channel).prompt)
     if issued.code_sent:
         return _("A verification code was sent to %(phone)s.") % {"phone": masked}
     if issued.retry_after:
@@ -66,7 +68,11 @@ def _answer(issued: IssuedChallenge) -> dict:
     challenge = issued.challenge
     by_phone = challenge.channel in PHONE_METHODS
     masked = phone_mask(challenge.phone_number) if by_phone else None
+    offered = {}  # what each method offered says (a passkey: the request options)
+    for key in issued.methods:
+        offered.update(method_get(key).login_answer(challenge))
     return {
+        **offered,
         "challenge": issued.token,
         "channel": challenge.channel if by_phone else None,
         "phone_number": masked,

@@ -30,11 +30,14 @@ import { relayStylePagination } from "@apollo/client/utilities";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 import { from, switchMap } from "rxjs";
 
+import { SoftAuthenticator } from "./authenticator.mjs";
 import { totp } from "./totp.mjs";
 
 const GRAPHQL_URL = process.env.GRAPHQL_URL;
 const OUTBOX = process.env.OUTBOX;
 const ACCESS_TOKEN_SECONDS = Number(process.env.ACCESS_TOKEN_SECONDS || "0");
+// The origin the software authenticator signs for (one of WEBAUTHN_ALLOWED_ORIGINS).
+const WEBAUTHN_ORIGIN = process.env.WEBAUTHN_ORIGIN || "http://localhost:8000";
 assert.ok(GRAPHQL_URL && OUTBOX, "GRAPHQL_URL and OUTBOX must be set");
 
 const PHONE = "+14155552671";
@@ -168,6 +171,46 @@ const TOKEN_AUTH_METHODS = gql`
       outcome { __typename ... on LoginChallenge { challenge method methods message } }
     }
   }
+`;
+
+const PASSKEY_REGISTRATION_BEGIN = gql`
+  mutation PasskeyRegistrationBegin { passkeyRegistrationBegin { options } }
+`;
+const PASSKEY_REGISTRATION_COMPLETE = gql`
+  mutation PasskeyRegistrationComplete($name: String!, $credential: WebAuthnJSON!) {
+    passkeyRegistrationComplete(name: $name, credential: $credential) {
+      token refreshToken recoveryCodesNeeded
+      claims { amr }
+      passkey { id name }
+      user { twoFactor { methods preferredMethod } }
+    }
+  }
+`;
+const TOKEN_AUTH_OUTCOME = gql`
+  mutation TokenAuthOutcome($username: String!, $password: String!) {
+    tokenAuth(username: $username, password: $password) {
+      outcome {
+        __typename
+        ... on LoginChallenge { challenge method methods passkeyOptions }
+      }
+    }
+  }
+`;
+const VERIFY_PASSKEY = gql`
+  mutation VerifyPasskey($challenge: String!, $credential: WebAuthnJSON!) {
+    verifyToken(challenge: $challenge, credential: $credential) { token refreshToken claims { amr } }
+  }
+`;
+const PASSKEY_LOGIN_BEGIN = gql`
+  mutation PasskeyLoginBegin { passkeyLoginBegin { handle options } }
+`;
+const PASSKEY_LOGIN_COMPLETE = gql`
+  mutation PasskeyLoginComplete($handle: String!, $credential: WebAuthnJSON!) {
+    passkeyLoginComplete(handle: $handle, credential: $credential) { token refreshToken claims { amr } }
+  }
+`;
+const MY_PASSKEYS = gql`
+  query MyPasskeys { me { twoFactor { passkeys { id name lastUsedAt } } } }
 `;
 
 function lastCode(to) {
@@ -325,6 +368,70 @@ test("an authenticator-app login: setupTotp, confirmTotp, then tokenAuth sends n
     await client.mutate({ mutation: VERIFY_TOKEN, variables: { challenge: started.challenge, code: totp(setup.secret, 1) } })
   ).data.verifyToken;
   assert.deepEqual(verified.payload.amr, ["pwd", "otp"]);
+  Object.assign(session, { token: verified.token, refreshToken: verified.refreshToken });
+});
+
+test("a passkey: registered, then the second factor, then a sign-in without a password", async () => {
+  assert.ok(session.token, "the app login above signed in");
+  const authenticator = new SoftAuthenticator({ origin: WEBAUTHN_ORIGIN });
+
+  // Register: the browser would call navigator.credentials.create() with these options.
+  const { options } = (await client.mutate({ mutation: PASSKEY_REGISTRATION_BEGIN })).data.passkeyRegistrationBegin;
+  assert.equal(options.authenticatorSelection.userVerification, "required");
+  const registered = (
+    await client.mutate({
+      mutation: PASSKEY_REGISTRATION_COMPLETE,
+      variables: { name: "Node key", credential: authenticator.create(options) },
+    })
+  ).data.passkeyRegistrationComplete;
+  assert.deepEqual(registered.claims.amr, ["pwd", "hwk", "user", "mfa"]);
+  assert.deepEqual(registered.user.twoFactor.methods, ["SMS", "CALL", "TOTP", "PASSKEY"]);
+  assert.equal(registered.user.twoFactor.preferredMethod, "PASSKEY");
+  assert.equal(registered.recoveryCodesNeeded, true);
+
+  // Password, then the passkey: tokenAuth carries the request options.
+  Object.assign(session, { token: null, refreshToken: null });
+  const outcome = (
+    await client.mutate({ mutation: TOKEN_AUTH_OUTCOME, variables: { username: USERNAME, password: PASSWORD } })
+  ).data.tokenAuth.outcome;
+  assert.equal(outcome.__typename, "LoginChallenge");
+  assert.equal(outcome.method, "PASSKEY");
+  assert.deepEqual(
+    outcome.passkeyOptions.allowCredentials.map((c) => c.id),
+    [authenticator.id],
+  );
+  const verified = (
+    await client.mutate({
+      mutation: VERIFY_PASSKEY,
+      variables: { challenge: outcome.challenge, credential: authenticator.get(outcome.passkeyOptions) },
+    })
+  ).data.verifyToken;
+  assert.deepEqual(verified.claims.amr, ["pwd", "hwk", "user", "mfa"]);
+
+  // No password at all: the browser offers its passkeys for the site.
+  const begun = (await client.mutate({ mutation: PASSKEY_LOGIN_BEGIN })).data.passkeyLoginBegin;
+  assert.deepEqual(begun.options.allowCredentials, []);
+  const assertion = authenticator.get(begun.options);
+  const signedIn = (
+    await client.mutate({ mutation: PASSKEY_LOGIN_COMPLETE, variables: { handle: begun.handle, credential: assertion } })
+  ).data.passkeyLoginComplete;
+  assert.deepEqual(signedIn.claims.amr, ["hwk", "user", "mfa"]);
+  Object.assign(session, { token: signedIn.token, refreshToken: signedIn.refreshToken });
+  const [passkey] = (await client.query({ query: MY_PASSKEYS })).data.me.twoFactor.passkeys;
+  assert.equal(passkey.name, "Node key");
+  assert.ok(passkey.lastUsedAt);
+
+  // The handle worked once; an assertion for it on another handle fails.
+  const replayed = await rejection(
+    client.mutate({ mutation: PASSKEY_LOGIN_COMPLETE, variables: { handle: begun.handle, credential: assertion } }),
+  );
+  assert.equal(replayed.errors[0].extensions.code, "CODE_EXPIRED");
+  const other = (await client.mutate({ mutation: PASSKEY_LOGIN_BEGIN })).data.passkeyLoginBegin;
+  const wrongChallenge = await rejection(
+    client.mutate({ mutation: PASSKEY_LOGIN_COMPLETE, variables: { handle: other.handle, credential: assertion } }),
+  );
+  assert.equal(wrongChallenge.errors[0].extensions.code, "PASSKEY_INVALID");
+  assert.ok(seenCodes.includes("PASSKEY_INVALID"));
 });
 
 test("polls page by page: relayStylePagination merges keyset pages in order", async () => {

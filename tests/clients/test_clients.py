@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from polls.models import Poll, Vote
+from twofa.models import Passkey
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,15 +87,18 @@ def test_apollo_client_flow(live_server, outbox, demo_data, settings):
             "GRAPHQL_URL": f"{live_server.url}/graphql",
             "OUTBOX": str(outbox.path),
             "ACCESS_TOKEN_SECONDS": str(ACCESS_TOKEN_SECONDS),
+            "WEBAUTHN_ORIGIN": settings.WEBAUTHN_ALLOWED_ORIGINS[0],
         },
     )
 
     assert result.returncode == 0, f"the Apollo Client test failed:\n{result.stdout[-6000:]}"
-    assert "ℹ pass 6" in result.stdout and "ℹ fail 0" in result.stdout
+    assert "ℹ pass 7" in result.stdout and "ℹ fail 0" in result.stdout
     # The server's side: the client's user enrolled and has exactly one vote.
     user = User.objects.get(username__startswith="apollo_")
     assert user.phone_number.number == "+14155552671"
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+    [passkey] = Passkey.objects.filter(user=user)
+    assert passkey.name == "Node key" and passkey.sign_count == 2
     [vote] = Vote.objects.filter(user=user)
     assert vote.choice.text == "Voice call"
 

@@ -20,6 +20,8 @@ def test_check_deploy_reports_nothing_for_a_production_configuration():
         "TWOFA_ALLOW_CONSOLE_PROVIDER": "1",
         "DATABASE_URL": "postgres://pollstr@127.0.0.1:5432/pollstr",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "WEBAUTHN_RP_ID": "pollstr.example",
+        "WEBAUTHN_ALLOWED_ORIGINS": "https://pollstr.example",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -5,11 +5,14 @@ on 127.0.0.1, as a signed-in user with a verified phone (so the deeper branches
 run too).
 """
 
+import graphql
 import pytest
 import schemathesis
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
 
 from accounts.models import User
 from accounts.tokens import token_pair_issue
@@ -18,6 +21,29 @@ from tests.documents import PASSWORD, PHONE
 from twofa.models import PhoneNumber
 
 EXAMPLES_PER_OPERATION = 25
+
+
+def _object(fields: dict) -> graphql.ObjectValueNode:
+    return nodes.Object(
+        [
+            graphql.ObjectFieldNode(name=graphql.NameNode(value=name), value=value)
+            for name, value in fields.items()
+        ]
+    )
+
+
+# WebAuthn's JSON (a custom scalar): text, or credential-shaped objects with
+# arbitrary fields, as a broken or hostile client might send.
+schemathesis.graphql.scalar(
+    "WebAuthnJSON",
+    st.one_of(
+        st.text(max_size=50).map(nodes.String),
+        st.dictionaries(
+            st.sampled_from(["id", "rawId", "type", "response"]),
+            st.text(max_size=30).map(nodes.String),
+        ).map(_object),
+    ),
+)
 
 
 @pytest.mark.django_db(transaction=True)

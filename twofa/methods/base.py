@@ -1,7 +1,7 @@
 """What every second-factor method declares: how it starts, verifies, shows itself, is removed.
 
 A method is what a user answers a challenge with (a code sent by SMS or call,
-an authenticator app, a recovery code; passkeys next). It is not a delivery
+an authenticator app, a passkey, a recovery code). It is not a delivery
 provider: the phone methods hand the sending and the checking to the delivery
 seam (twofa.providers, through the provider recorded on the challenge), the
 others check locally and send nothing.
@@ -12,12 +12,14 @@ Methods are stateless singletons found by their key in the registry
 
 import re
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.exceptions import BadUserInput
+from twofa.exceptions import InvalidCode
 from twofa.models import Challenge, PhoneNumber
 from twofa.providers import provider_call, provider_get
 
@@ -25,6 +27,17 @@ if TYPE_CHECKING:
     from twofa.selectors import TwoFactorState
 
 _CODE_RE = re.compile(r"^[0-9]{4,10}$")
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A right answer that proved more than "right": what `verify` may return
+    instead of True. `amr` replaces the method's own value (a passkey proves
+    `hwk` or `swk`, and `user` and `mfa` when it verified the user); `detail` is
+    what the answer carried for the caller (a passkey's new credential)."""
+
+    amr: tuple[str, ...] = ()
+    detail: Any = None
 
 
 class SecondFactorMethod(ABC):
@@ -35,6 +48,10 @@ class SecondFactorMethod(ABC):
     sends = False
     # A fallback is offered only beside another method and is never preferred.
     fallback = False
+    # What the user is told when a login starts with this method and sends nothing.
+    prompt = ""
+    # The error for a wrong answer (with `attemptsLeft`).
+    wrong_answer: type[InvalidCode] = InvalidCode
 
     @abstractmethod
     def available(self, state: "TwoFactorState") -> bool:
@@ -48,9 +65,19 @@ class SecondFactorMethod(ABC):
         code = re.sub(r"[\s-]", "", code or "")
         return code if _CODE_RE.match(code) else None
 
+    def login_fields(self, state: "TwoFactorState") -> dict:
+        """What a login challenge stores for this method when it is offered
+        (Challenge fields, e.g. a passkey's WebAuthn challenge)."""
+        return {}
+
+    def login_answer(self, challenge: Challenge) -> dict:
+        """What tokenAuth's challenge says for this method when it is offered
+        (LoginChallenge fields, e.g. a passkey's request options)."""
+        return {}
+
     @abstractmethod
-    def verify(self, challenge: Challenge, code: str) -> bool:
-        """True if `code` answers the challenge; False for a wrong code. Called
+    def verify(self, challenge: Challenge, code: str) -> "bool | Proof":
+        """True (or a Proof) if `code` answers the challenge; False for a wrong one. Called
         with an attempt already reserved; raises a DomainError when the code
         could not be evaluated (ProviderUnavailable, RateLimited: the attempt is
         given back) or the challenge is over (CodeExpired, TooManyAttempts)."""

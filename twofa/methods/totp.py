@@ -14,6 +14,7 @@ import math
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -31,6 +32,7 @@ def totp_device_for(user: User) -> TOTPDevice | None:
 class TotpMethod(SecondFactorMethod):
     key = "totp"
     amr = "otp"
+    prompt = gettext_lazy("Enter the code from your authenticator app.")
 
     def available(self, state) -> bool:
         return state.has_totp_app

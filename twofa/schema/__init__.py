@@ -9,14 +9,24 @@ from twofa.schema.account import DisableTwoFactor, GenerateRecoveryCodes, SetPre
 from twofa.schema.app import ConfirmTotp, RemoveTotp, SetupTotp
 from twofa.schema.events import SecurityEventConnection
 from twofa.schema.login import ResendCode, VerifyToken
+from twofa.schema.passkey import (
+    PasskeyLoginBegin,
+    PasskeyLoginComplete,
+    PasskeyRegistrationBegin,
+    PasskeyRegistrationComplete,
+    PasskeyRemove,
+    PasskeyRename,
+)
 from twofa.schema.phone import RegisterPhone, RemovePhone, VerifyPhone
 from twofa.schema.types import (
     ChannelEnum,
     CodeNotSentReasonEnum,
     LoginChallenge,
+    PasskeyType,
     TokenAuthOutcome,
     TwoFactorMethodEnum,
     TwoFactorStatus,
+    WebAuthnJSON,
 )
 
 __all__ = [
@@ -24,10 +34,12 @@ __all__ = [
     "CodeNotSentReasonEnum",
     "LoginChallenge",
     "Mutation",
+    "PasskeyType",
     "SecurityEventConnection",
     "TokenAuthOutcome",
     "TwoFactorMethodEnum",
     "TwoFactorStatus",
+    "WebAuthnJSON",
 ]
 
 
@@ -43,3 +55,9 @@ class Mutation(graphene.ObjectType):
     remove_totp = RemoveTotp.Field()
     generate_recovery_codes = GenerateRecoveryCodes.Field()
     set_preferred_method = SetPreferredMethod.Field()
+    passkey_registration_begin = PasskeyRegistrationBegin.Field()
+    passkey_registration_complete = PasskeyRegistrationComplete.Field()
+    passkey_login_begin = PasskeyLoginBegin.Field()
+    passkey_login_complete = PasskeyLoginComplete.Field()
+    passkey_rename = PasskeyRename.Field()
+    passkey_remove = PasskeyRemove.Field()

@@ -1,11 +1,14 @@
 """The second step of login: answering a challenge, and sending its code again."""
 
 import graphene
+from django.utils.translation import gettext as _
 
 from accounts.schema import AuthTokensPayload
+from core.exceptions import BadUserInput
 from schema.mutations import Access, BaseMutation
 from twofa import services
-from twofa.schema.types import ChannelEnum, TwoFactorMethodEnum, enum_value
+from twofa.models import Method
+from twofa.schema.types import ChannelEnum, TwoFactorMethodEnum, WebAuthnJSON, enum_value
 
 CHALLENGE = "The `challenge` from `tokenAuth`."
 
@@ -18,17 +21,30 @@ class ResendCodePayload(graphene.ObjectType):
 
 class VerifyToken(BaseMutation):
     class Meta:
-        description = "Finish a 2FA login: send the challenge from `tokenAuth` and the code."
+        description = (
+            "Finish a 2FA login: send the challenge from `tokenAuth` and the code, or a "
+            "passkey's assertion as `credential`."
+        )
 
     class Arguments:
         challenge = graphene.String(required=True, description=CHALLENGE)
         code = graphene.String(
-            required=True, description="The code from the phone, the app, or a recovery code."
+            description=(
+                "The code from the phone, the app, or a recovery code; required unless "
+                "`credential` is given."
+            )
         )
         method = TwoFactorMethodEnum(
             description=(
-                "What the code is; default: the method of the challenge's latest send. "
-                "Any method of the user's may be used, e.g. RECOVERY_CODE."
+                "What the code is; default: the method of the challenge's latest send "
+                "(PASSKEY when `credential` is given). Any method of the user's may be "
+                "used, e.g. RECOVERY_CODE."
+            )
+        )
+        credential = WebAuthnJSON(
+            description=(
+                "For PASSKEY: the AuthenticationResponseJSON of `navigator.credentials.get` "
+                "with tokenAuth's `passkeyOptions` (`credential.toJSON()`)."
             )
         )
 
@@ -36,9 +52,18 @@ class VerifyToken(BaseMutation):
     access = Access.ANONYMOUS
 
     @classmethod
-    def perform(cls, info, *, user, ip, challenge, code, method=None):
+    def perform(cls, info, *, user, ip, challenge, code=None, method=None, credential=None):
+        method = enum_value(method)
+        if credential is not None:
+            if method not in (None, Method.PASSKEY):
+                raise BadUserInput(_("A `credential` answers only with method PASSKEY."))
+            method, code = Method.PASSKEY.value, services.passkey_credential_text(credential)
+        elif method == Method.PASSKEY:
+            raise BadUserInput(_("Method PASSKEY needs the assertion as `credential`."))
+        elif code is None:
+            raise BadUserInput(_("Send the `code` (or a passkey's `credential`)."))
         return AuthTokensPayload.from_pair(
-            services.login_challenge_verify(challenge, code, method=enum_value(method), ip=ip)
+            services.login_challenge_verify(challenge, code, method=method, ip=ip)
         )
 
 

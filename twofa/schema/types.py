@@ -1,13 +1,15 @@
-"""twofa's GraphQL types: the enums, the user's 2FA status, tokenAuth's two
-outcomes, and how an enum argument becomes the value twofa stores."""
+"""twofa's GraphQL types: the enums, the WebAuthn JSON scalar, the user's 2FA
+status and passkeys, tokenAuth's two outcomes, and how an enum argument becomes
+the value twofa stores."""
 
 import graphene
+from graphene.types.generic import GenericScalar
 
 from accounts.schema import AuthTokensPayload
 from twofa import services
 from twofa.models import Channel, Method
 from twofa.phone import phone_mask
-from twofa.selectors import TwoFactorState
+from twofa.selectors import TwoFactorState, passkeys_for
 
 
 class ChannelEnum(graphene.Enum):
@@ -24,13 +26,38 @@ class TwoFactorMethodEnum(graphene.Enum):
         name = "TwoFactorMethod"
         description = (
             "A second factor: a code by SMS or voice call, a code from an authenticator "
-            "app (TOTP), or a one-time recovery code."
+            "app (TOTP), a passkey (WebAuthn), or a one-time recovery code."
         )
 
     SMS = Method.SMS.value
     CALL = Method.CALL.value
     TOTP = Method.TOTP.value
+    PASSKEY = Method.PASSKEY.value
     RECOVERY_CODE = Method.RECOVERY_CODE.value
+
+
+class WebAuthnJSON(GenericScalar):
+    """WebAuthn's JSON, as an object (not a string), in the shapes the WebAuthn
+    Level 3 spec names: PublicKeyCredentialCreationOptionsJSON and
+    PublicKeyCredentialRequestOptionsJSON out (for
+    `PublicKeyCredential.parseCreationOptionsFromJSON` /
+    `parseRequestOptionsFromJSON`, or @simplewebauthn/browser), and
+    RegistrationResponseJSON and AuthenticationResponseJSON in (what
+    `credential.toJSON()` gives). Binary fields are base64url strings."""
+
+    class Meta:
+        name = "WebAuthnJSON"
+
+
+class PasskeyType(graphene.ObjectType):
+    class Meta:
+        name = "Passkey"
+        description = "A passkey (WebAuthn credential) of the user's. No key material is shown."
+
+    id = graphene.ID(required=True, description="Pass it to `passkeyRename` / `passkeyRemove`.")
+    name = graphene.String(required=True, description="The name the user gave it.")
+    created_at = graphene.DateTime(required=True, description="When it was registered.")
+    last_used_at = graphene.DateTime(description="When it last signed in; null if never.")
 
 
 class CodeNotSentReasonEnum(graphene.Enum):
@@ -80,6 +107,9 @@ class TwoFactorStatus(graphene.ObjectType):
     recovery_codes_remaining = graphene.Int(
         required=True, description="Unused recovery codes (see `generateRecoveryCodes`)."
     )
+    passkeys = graphene.List(
+        graphene.NonNull(PasskeyType), required=True, description="The user's passkeys."
+    )
 
     # The parent is an accounts.schema.UserFacet, new for each answer: the
     # TwoFactorState kept on it reads each fact once for all these fields.
@@ -109,6 +139,10 @@ class TwoFactorStatus(graphene.ObjectType):
     @staticmethod
     def resolve_recovery_codes_remaining(facet, info):
         return TwoFactorStatus._state(facet).recovery_codes_remaining
+
+    @staticmethod
+    def resolve_passkeys(facet, info):
+        return passkeys_for(facet.user)
 
 
 class LoginChallenge(graphene.ObjectType):
@@ -153,6 +187,14 @@ class LoginChallenge(graphene.ObjectType):
     )
     expires_in = graphene.Int(required=True, description="Seconds until the challenge expires.")
     message = graphene.String(required=True, description="A sentence to show the user.")
+    passkey_options = graphene.Field(
+        WebAuthnJSON,
+        description=(
+            "When PASSKEY is among `methods`: PublicKeyCredentialRequestOptionsJSON for "
+            "`navigator.credentials.get` (the user's passkeys allowed); answer with "
+            "`verifyToken(challenge, method: PASSKEY, credential: …)`. Null otherwise."
+        ),
+    )
 
 
 class TokenAuthOutcome(graphene.Union):

@@ -2,7 +2,8 @@
 
 - challenges: a challenge from start to answer (shared by every use case);
 - login: the second step of a login (start, check, resend);
-- phone: enrolling a phone; app: authenticator apps; recovery: recovery codes;
+- phone: enrolling a phone; app: authenticator apps; passkeys: passkeys (and
+  signing in with one alone); recovery: recovery codes;
 - removal: removing one factor (the app, the phone) while the others stay;
 - preferences: the preferred method, and turning 2FA off.
 
@@ -24,6 +25,17 @@ from twofa.services.login import (
     login_challenge_start,
     login_challenge_verify,
 )
+from twofa.services.passkeys import (
+    PasskeyLoginStarted,
+    PasskeyRegistered,
+    passkey_credential_text,
+    passkey_login_begin,
+    passkey_login_complete,
+    passkey_registration_begin,
+    passkey_registration_complete,
+    passkey_remove,
+    passkey_rename,
+)
 from twofa.services.phone import enrollment_confirm, enrollment_start
 from twofa.services.preferences import preferred_method_set, twofa_disable
 from twofa.services.recovery import recovery_codes_generate
@@ -32,6 +44,8 @@ from twofa.services.removal import phone_remove, totp_remove
 __all__ = [
     "CodeNotSentReason",
     "IssuedChallenge",
+    "PasskeyLoginStarted",
+    "PasskeyRegistered",
     "TotpSetup",
     "Verified",
     "challenge_resend",
@@ -41,6 +55,13 @@ __all__ = [
     "login_challenge_check",
     "login_challenge_start",
     "login_challenge_verify",
+    "passkey_credential_text",
+    "passkey_login_begin",
+    "passkey_login_complete",
+    "passkey_registration_begin",
+    "passkey_registration_complete",
+    "passkey_remove",
+    "passkey_rename",
     "phone_remove",
     "preferred_method_set",
     "recovery_codes_generate",

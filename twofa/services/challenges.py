@@ -28,12 +28,12 @@ from twofa.conf import twofa_settings
 from twofa.delivery import audited_limits, code_send, number_reserved, provider_cancel
 from twofa.exceptions import (
     CodeExpired,
-    InvalidCode,
     InvalidPhone,
     ProviderUnavailable,
     TooManyAttempts,
 )
 from twofa.methods import method_get
+from twofa.methods.base import Proof
 from twofa.models import AuditEvent, Challenge
 
 Kind = AuditEvent.Kind
@@ -108,7 +108,8 @@ def challenge_create(
     **local,
 ) -> IssuedChallenge:
     """Start a challenge by `channel`: a method that sends gets a code sent to
-    `number`; any other sends nothing (`local`: what it needs, e.g. totp_device).
+    `number`; any other sends nothing (`local`: what the methods need stored,
+    e.g. totp_device, webauthn_challenge).
 
     A login challenge is created even when the code can't be sent (or
     `refused` says not to send it): the user can answer with another method,
@@ -125,12 +126,17 @@ def challenge_create(
         with number_reserved(number, purpose=purpose):
             provider, ref = code_send(user=user, to=number, channel=channel, purpose=purpose, ip=ip)
             return _challenge_record(
-                **record, provider=provider, ref=ref, sent=True, sent_from=client_network(ip)
+                **record,
+                provider=provider,
+                ref=ref,
+                sent=True,
+                sent_from=client_network(ip),
+                **local,
             )
     except tuple(_NOT_SENT_REASONS) as exc:
         if purpose != Challenge.Purpose.LOGIN:
             raise
-        issued = _challenge_record(**record)
+        issued = _challenge_record(**record, **local)
         return replace(
             issued,
             not_sent_reason=_NOT_SENT_REASONS[type(exc)],
@@ -141,11 +147,13 @@ def challenge_create(
 @dataclass(frozen=True)
 class Verified:
     challenge: Challenge
-    method: str  # what the right code was: "sms", "call", "totp" or "recovery"
+    method: str  # what the right code was: "sms", "call", "totp", "passkey" or "recovery"
+    proof: Proof | None = None  # what a method proved beyond "right" (a passkey)
 
     @property
     def amr(self) -> list[str]:
-        return [AMR_PASSWORD, method_get(self.method).amr]
+        proved = self.proof.amr if self.proof and self.proof.amr else (method_get(self.method).amr,)
+        return [AMR_PASSWORD, *proved]
 
 
 def challenge_check(
@@ -183,7 +191,8 @@ def challenge_check(
         answer.ensure_usable(locked)
     code = answer.normalise(code)
     phone = locked.phone_number
-    if code is not None and _method_verify(locked, answer, code):
+    proof = _method_verify(locked, answer, code) if code is not None else False
+    if proof:
         if not locked.mark_verified():
             raise CodeExpired()
         if answer.sends:
@@ -200,7 +209,7 @@ def challenge_check(
             method=answer.key,
         )
         answer.verified(locked, ip=ip)
-        return Verified(locked, answer.key)
+        return Verified(locked, answer.key, proof if isinstance(proof, Proof) else None)
 
     attempts_left = max_attempts - locked.attempts
     audit_record(
@@ -220,10 +229,10 @@ def challenge_check(
         audit_record(
             Kind.LOCKED, user=user, phone=phone, ip=ip, purpose=locked.purpose, backoff=backoff
         )
-    raise InvalidCode(attempts_left=attempts_left)
+    raise answer.wrong_answer(attempts_left=attempts_left)
 
 
-def _method_verify(challenge: Challenge, method, code: str) -> bool:
+def _method_verify(challenge: Challenge, method, code: str) -> bool | Proof:
     """Ask the method (for a phone code, the provider that sent it) whether `code` is right."""
     try:
         return method.verify(challenge, code)

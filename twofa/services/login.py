@@ -51,7 +51,7 @@ def login_challenge_start(
 ) -> IssuedChallenge:
     """Start the second step of a login with the user's preferred method.
 
-    With an authenticator app preferred nothing is sent; with SMS or CALL the
+    With an authenticator app or a passkey preferred nothing is sent; with SMS or CALL the
     code goes to the verified phone. Whoever passed the password step gets a
     challenge: when no code can be sent (a limit, the back-off after dead
     challenges, the providers down, the number refused) the challenge says
@@ -67,6 +67,9 @@ def login_challenge_start(
     except RateLimited as exc:
         backoff = exc  # no code goes out; verifyToken keeps refusing until it ends
     sends = method_get(state.preferred_method).sends
+    local = {}  # what the methods offered keep on the challenge (a passkey's WebAuthn challenge)
+    for key in state.methods:
+        local.update(method_get(key).login_fields(state))
     issued = challenge_create(
         user=user,
         purpose=Challenge.Purpose.LOGIN,
@@ -74,6 +77,7 @@ def login_challenge_start(
         channel=state.preferred_method,
         ip=ip,
         refused=backoff,
+        **local,
     )
     methods = tuple(
         m for m in state.methods if issued.code_sent is not False or not method_get(m).sends

@@ -1,0 +1,38 @@
+// The admin's second step with a passkey: ask the browser for an assertion with
+// the options the page carries (a JSON data block, not a script: the admin's CSP
+// runs only scripts from this site), and post it back with the form.
+"use strict";
+
+(function () {
+  const button = document.getElementById("passkey-button");
+  const data = document.getElementById("passkey-options");
+  if (!button || !data) return;
+  const form = button.form;
+  const status = document.getElementById("passkey-status");
+
+  if (!window.PublicKeyCredential || !PublicKeyCredential.parseRequestOptionsFromJSON) {
+    button.disabled = true;
+    status.textContent = "This browser can't use passkeys here: enter a code instead.";
+    return;
+  }
+
+  button.addEventListener("click", async () => {
+    status.textContent = "";
+    try {
+      const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(
+        JSON.parse(data.textContent),
+      );
+      const credential = await navigator.credentials.get({ publicKey });
+      form.elements.credential.value = JSON.stringify(credential.toJSON());
+      const action = document.createElement("input");
+      action.type = "hidden";
+      action.name = "action";
+      action.value = "passkey";
+      form.appendChild(action);
+      form.submit();
+    } catch (error) {
+      // Cancelled, timed out, or no passkey for this site on this device.
+      status.textContent = "No passkey was used. Try again, or enter a code.";
+    }
+  });
+})();
