@@ -56,5 +56,5 @@ def test_a_failed_assertion_counts_and_is_shown(db, staff_with_passkey):
         url, {"action": "passkey", "credential": json.dumps(staff_with_passkey.get(options))}
     )
     assert page.status_code == 200
-    assert "The passkey could not be verified. 4 attempt(s) left." in page.content.decode()
+    assert "The passkey could not be verified. 4 attempts left." in page.content.decode()
     assert client.get("/admin/").status_code == 302
