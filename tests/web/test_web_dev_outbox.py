@@ -125,7 +125,3 @@ def test_not_served_without_the_console_provider(development, client, settings):
 def test_not_served_without_an_outbox_file(development, client, settings):
     settings.TWOFA_CONSOLE_OUTBOX = ""
     assert client.get("/dev/outbox").status_code == 404
-
-
-def test_the_demo_page_points_at_the_outbox_in_development(development, client):
-    assert "/dev/outbox" in client.get("/").content.decode()
