@@ -22,6 +22,7 @@ function challenge(overrides: Partial<ChallengeFragment> = {}): ChallengeFragmen
     retryAfter: null,
     expiresIn: 300,
     message: "We sent a code to +1******2671.",
+    passkeyOptions: null,
     ...overrides,
   };
 }
