@@ -78,6 +78,7 @@ export function App() {
             dispatch({ type: "modeChosen", mode });
           }}
           onSubmit={(u, p) => run(() => (state.mode === "signin" ? flow.signIn(u, p) : flow.signUp(u, p)), true)}
+          onPasskey={() => run(flow.signInWithPasskey)}
         />
       );
       break;
@@ -93,6 +94,7 @@ export function App() {
             dispatch({ type: "methodChosen", method });
           }}
           onVerify={(code) => run(() => flow.verify(state.challenge, code, state.method))}
+          onPasskey={() => state.passkeyOptions && run(() => flow.verifyPasskey(state.challenge, state.passkeyOptions!))}
           onResend={(channel) => run(() => flow.resend(state.challenge, channel), true)}
           onStartOver={startOver}
         />
@@ -110,6 +112,7 @@ export function App() {
           pending={pending}
           onSend={(phone) => run(() => flow.sendEnrollmentCode(phone), true)}
           onConfirm={(code) => run(() => flow.confirmPhone(state.phoneNumber ?? "", code))}
+          onPasskey={(name) => run(() => flow.enrollPasskey(name))}
           onChangeNumber={() => {
             setProblem(null);
             dispatch({ type: "changeNumber" });
@@ -129,6 +132,11 @@ export function App() {
               {t("signOut")}
             </button>
           </div>
+          {state.recoveryCodesNeeded && (
+            <p className="notice" id="recovery-needed">
+              {t("recoveryNeeded")}
+            </p>
+          )}
           <Polls
             onProblem={(found) => {
               // Shown again on the screen this leads to (sign-in, when the session ended).

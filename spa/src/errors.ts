@@ -8,9 +8,12 @@ import { CombinedGraphQLErrors, ServerError, ServerParseError } from "@apollo/cl
 import type { ErrorCode } from "./generated/schema";
 import { formatDuration } from "./format";
 import { t, type Key } from "./i18n";
+import { PasskeyCancelled, PasskeyUnsupported } from "./webauthn";
 
 export interface Problem {
-  code: ErrorCode | "NETWORK" | "NOT_GRAPHQL" | "UNKNOWN";
+  // The schema's codes, and the app's own: no connection, an answer that
+  // isn't GraphQL, a passkey prompt closed or a browser without passkeys.
+  code: ErrorCode | "NETWORK" | "NOT_GRAPHQL" | "PASSKEY_CANCELLED" | "PASSKEY_UNSUPPORTED" | "UNKNOWN";
   message: string;
   details: string;
   attemptsLeft?: number;
@@ -24,6 +27,7 @@ const KNOWN: readonly ErrorCode[] = [
   "INVALID_CREDENTIALS",
   "TWO_FACTOR_REQUIRED",
   "INVALID_CODE",
+  "PASSKEY_INVALID",
   "CODE_EXPIRED",
   "TOO_MANY_ATTEMPTS",
   "INVALID_PHONE",
@@ -72,6 +76,12 @@ export function describe(error: unknown): Problem {
       message: t("errorRefused"),
       details: `HTTP ${error.statusCode}`,
     };
+  }
+  if (error instanceof PasskeyCancelled) {
+    return { code: "PASSKEY_CANCELLED", message: t("errorPasskeyCancelled"), details: error.message };
+  }
+  if (error instanceof PasskeyUnsupported) {
+    return { code: "PASSKEY_UNSUPPORTED", message: t("errorPasskeyUnsupported"), details: error.message };
   }
   if (error instanceof TypeError) {
     return {

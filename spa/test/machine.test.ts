@@ -27,8 +27,11 @@ function challenge(overrides: Partial<ChallengeFragment> = {}): ChallengeFragmen
   };
 }
 
-function challenged(overrides: Partial<ChallengeFragment> = {}): ChallengeState {
-  const state = reduce({ step: "signin", mode: "signin" }, { type: "challenged", challenge: challenge(overrides), now: NOW });
+function challenged(overrides: Partial<ChallengeFragment> = {}, passkeys = false): ChallengeState {
+  const state = reduce(
+    { step: "signin", mode: "signin" },
+    { type: "challenged", challenge: challenge(overrides), now: NOW, passkeys },
+  );
   if (state.step !== "challenge") throw new Error(state.step);
   return state;
 }
@@ -96,7 +99,7 @@ describe("the method switcher", () => {
   });
 
   it("leaves out a method the app doesn't know yet (a newer server)", () => {
-    const state = challenged({ method: "PASSKEY" as never, methods: ["PASSKEY" as never, "TOTP"], phoneNumber: null });
+    const state = challenged({ method: "EMAIL" as never, methods: ["EMAIL" as never, "TOTP"], phoneNumber: null });
     expect(state.method).toBe("TOTP");
     expect(methodOptions(state)).toEqual(["TOTP"]);
   });
@@ -104,6 +107,55 @@ describe("the method switcher", () => {
   it("refuses a method the challenge doesn't offer", () => {
     const state = challenged({ phoneNumber: null, methods: ["TOTP"], method: "TOTP", codeSent: null });
     expect(reduce(state, { type: "methodChosen", method: "SMS" })).toBe(state);
+  });
+});
+
+describe("passkeys", () => {
+  const OPTIONS = { challenge: "abc", rpId: "localhost", allowCredentials: [{ id: "k1", type: "public-key" }] };
+
+  it("a passkey user's challenge starts on PASSKEY with its options, the code methods beside it", () => {
+    const state = challenged(
+      { method: "PASSKEY", methods: ["PASSKEY", "TOTP", "RECOVERY_CODE"], phoneNumber: null, codeSent: null, passkeyOptions: OPTIONS },
+      true,
+    );
+    expect(state).toMatchObject({ method: "PASSKEY", passkeyOptions: OPTIONS });
+    expect(methodOptions(state)).toEqual(["PASSKEY", "TOTP", "RECOVERY_CODE"]);
+    expect(needsSend(state)).toBe(false);
+  });
+
+  it("a browser without passkeys, or a challenge without options, is never offered PASSKEY", () => {
+    const fields = { method: "PASSKEY" as const, methods: ["PASSKEY" as const, "TOTP" as const], phoneNumber: null, codeSent: null };
+    const noBrowser = challenged({ ...fields, passkeyOptions: OPTIONS }, false);
+    expect(noBrowser.method).toBe("TOTP");
+    expect(methodOptions(noBrowser)).toEqual(["TOTP"]);
+    expect(reduce(noBrowser, { type: "methodChosen", method: "PASSKEY" })).toBe(noBrowser);
+    const noOptions = challenged({ ...fields, passkeyOptions: null }, true);
+    expect(methodOptions(noOptions)).toEqual(["TOTP"]);
+  });
+
+  it("a passkey that can't be verified spends an attempt like a wrong code; the last locks", () => {
+    const state = challenged({ methods: ["SMS", "PASSKEY"], passkeyOptions: OPTIONS }, true);
+    const picked = reduce(state, { type: "methodChosen", method: "PASSKEY" });
+    const once = reduce(picked, { type: "failed", problem: problem("PASSKEY_INVALID", { attemptsLeft: 3 }), now: NOW });
+    expect(once).toMatchObject({ step: "challenge", method: "PASSKEY", attemptsLeft: 3 });
+    const last = reduce(once, { type: "failed", problem: problem("PASSKEY_INVALID", { attemptsLeft: 0 }), now: NOW });
+    expect(last).toEqual({ step: "ended", reason: "locked" });
+  });
+
+  it("a closed passkey prompt changes nothing", () => {
+    const state = challenged({ methods: ["PASSKEY"], method: "PASSKEY", passkeyOptions: OPTIONS }, true);
+    expect(reduce(state, { type: "failed", problem: problem("PASSKEY_CANCELLED"), now: NOW })).toBe(state);
+  });
+
+  it("a passkey enrolled without recovery codes reaches the polls with the reminder", () => {
+    const enrolling = reduce({ step: "starting" }, { type: "restored", username: "ann", twoFactorEnabled: false });
+    expect(
+      reduce(enrolling, { type: "authenticated", username: "ann", twoFactorEnabled: true, recoveryCodesNeeded: true }),
+    ).toEqual({ step: "ready", username: "ann", recoveryCodesNeeded: true });
+    expect(reduce(enrolling, { type: "authenticated", username: "ann", twoFactorEnabled: true })).toEqual({
+      step: "ready",
+      username: "ann",
+    });
   });
 });
 

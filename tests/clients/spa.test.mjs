@@ -586,3 +586,95 @@ test("browser session: a reload keeps the login; another origin can't use the co
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
   await context.close();
 });
+
+// Chromium's virtual authenticator (DevTools protocol): a platform
+// authenticator with resident keys that verifies the user, so passkeys are
+// created and used as on a laptop with a fingerprint reader.
+async function virtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
+    userVerified: (isUserVerified) => cdp.send("WebAuthn.setUserVerified", { authenticatorId, isUserVerified }),
+  };
+}
+
+async function signOut(page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+}
+
+test("passkeys: enroll one in the browser, then password + passkey, then no password, then vote", async () => {
+  const page = await newPage();
+  const authenticator = await virtualAuthenticator(page);
+  const username = `spa_pk_${RUN}`;
+  const password = "a-long-passkey-pass-phrase";
+  await page.goto(`${BASE_URL}/`);
+  await page.getByRole("button", { name: "New here? Create an account" }).click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  // Enrollment offers a passkey beside the phone.
+  await page.getByRole("heading", { name: "Or use a passkey" }).waitFor();
+  await check(page, "pk-1-enroll");
+  await page.getByLabel("Name for this passkey").fill("Test laptop");
+  await page.getByRole("button", { name: "Create a passkey" }).click();
+  await pollsShown(page);
+  // 2FA is on with the passkey alone: the app reminds the user to make recovery codes.
+  await page.locator("#recovery-needed").getByText(/no recovery codes yet/).waitFor();
+  await check(page, "pk-2-enrolled");
+  const [stored] = await authenticator.credentials();
+  assert.equal(stored.isResidentCredential, true, "a discoverable credential (resident key)");
+  assert.equal(stored.rpId, "localhost");
+  await signOut(page);
+
+  // Password, then the passkey: the challenge starts on PASSKEY (the preferred
+  // and only method: no switcher).
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("heading", { name: "Enter your code" }).waitFor();
+  await page.getByText(/Use your passkey/).waitFor();
+  assert.equal(await page.getByRole("radio").count(), 0);
+  assert.equal(await page.getByLabel(/Code/).count(), 0, "no code field for a passkey");
+  await check(page, "pk-3-second-step");
+  const verify = page.waitForRequest((r) => r.url().endsWith("/graphql") && /verifyToken/.test(r.postData() ?? ""));
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  const sent = JSON.parse((await verify).postData());
+  assert.equal(sent.variables.credential.type, "public-key");
+  assert.equal(sent.variables.code, undefined, "a passkey sends its assertion, not a code");
+  await pollsShown(page);
+  await signOut(page);
+
+  // A prompt the person doesn't complete (here: no user verification): said so,
+  // nothing spent, and the next try works.
+  await authenticator.userVerified(false);
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  const error = page.getByRole("alert");
+  await error.getByText("The passkey prompt was closed. Try again, or pick another way.").waitFor();
+  await check(page, "pk-4-cancelled");
+  await authenticator.userVerified(true);
+
+  // No password at all: the browser offers the site's passkey, which says whose account it is.
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await pollsShown(page);
+  assert.match(await page.locator("#whoami").textContent(), new RegExp(username));
+  const button = choice(page, "SMS code");
+  await button.click();
+  await page.locator('.count[data-choice="SMS code"]').getByText("Your vote").waitFor();
+  assert.equal(await button.getAttribute("aria-pressed"), "true");
+  const [used] = await authenticator.credentials();
+  assert.ok(used.signCount >= 2, `the authenticator signed twice (signCount ${used.signCount})`);
+  await page.context().close();
+});

@@ -5,7 +5,8 @@
   breaks the app fails here;
 - Vitest runs the unit tests of the sign-in state machine (spa/test/);
 - Chromium (playwright-core) goes through every flow of the built app
-  (spa.test.mjs), with axe-core on each screen.
+  (spa.test.mjs), with axe-core on each screen; passkeys with Chromium's
+  virtual authenticator (DevTools protocol) on http://localhost.
 
 They need node, spa/node_modules (`make app-deps`), the built app (`make app`;
 `make test` does both), tests/clients' packages and /usr/bin/chromium. Without
@@ -28,6 +29,7 @@ from graphql.validation import NoDeprecatedCustomRule
 
 from accounts.models import User
 from polls.models import Poll, Vote
+from twofa.models import AuditEvent, Passkey
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -122,6 +124,13 @@ def test_the_app_in_a_real_browser(live_server, outbox, demo_data, settings):
         _missing("the app is not built: run `make app` (make test does)")
     # The strictest policy: the app must work with nothing but its own origin.
     settings.CONTENT_SECURITY_POLICY = "default-src 'self'"
+    # Passkeys are bound to the host name (WebAuthn refuses IP addresses) and
+    # this server's exact origin; live_server serves http://localhost:PORT.
+    assert live_server.url.startswith("http://localhost:")
+    settings.WEBAUTHN_RP_ID = "localhost"
+    settings.WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    # Every flow signs up its own person from this one address.
+    settings.REGISTER_LIMIT_PER_IP = 50
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     result = _run(
@@ -138,7 +147,7 @@ def test_the_app_in_a_real_browser(live_server, outbox, demo_data, settings):
 
     print(result.stdout[-20000:], result.stderr[-5000:], sep="\n")
     assert result.returncode == 0, f"the app's browser test failed:\n{result.stdout[-8000:]}"
-    assert "ℹ fail 0" in result.stdout and "ℹ pass 12" in result.stdout
+    assert "ℹ fail 0" in result.stdout and "ℹ pass 13" in result.stdout
     shots = {p.name for p in SCREENSHOTS.glob("spa-*.png")}
     assert {
         "spa-1-signin.png",
@@ -150,3 +159,12 @@ def test_the_app_in_a_real_browser(live_server, outbox, demo_data, settings):
     user = User.objects.get(username__regex=r"^spa_[0-9]+$")
     assert user.phone_number.number == "+14155552671"
     assert Vote.objects.filter(user=user).count() == 1
+    # The passkey user: one passkey, made in the browser, used for the second
+    # step and then alone; 2FA on with it; one vote.
+    pk_user = User.objects.get(username__regex=r"^spa_pk_[0-9]+$")
+    passkey = Passkey.objects.get(user=pk_user)
+    assert passkey.name == "Test laptop" and passkey.last_used_at is not None
+    kinds = list(AuditEvent.objects.filter(user=pk_user).values_list("kind", flat=True))
+    assert kinds.count("passkey_enrolled") == 1, kinds
+    assert kinds.count("passkey_login") == 1, kinds  # the passwordless sign-in
+    assert Vote.objects.filter(user=pk_user).count() == 1

@@ -4,24 +4,30 @@
 import { client } from "../api";
 import {
   MeDocument,
+  PasskeyLoginBeginDocument,
+  PasskeyLoginCompleteDocument,
+  PasskeyRegistrationBeginDocument,
+  PasskeyRegistrationCompleteDocument,
   RegisterDocument,
   RegisterPhoneDocument,
   ResendCodeDocument,
   SignInDocument,
   SignOutDocument,
   VerifyCodeDocument,
+  VerifyPasskeyDocument,
   VerifyPhoneDocument,
 } from "../generated/graphql";
 import type { Channel } from "../generated/schema";
 import type { Event, Method } from "./machine";
 import { refreshSession } from "./session";
 import { setAccessToken } from "./tokens";
+import { createPasskey, getPasskey, passkeysSupported, type WebAuthnJSON } from "../webauthn";
 
-async function whoAmI(): Promise<Event> {
+async function whoAmI(extra: { recoveryCodesNeeded?: boolean } = {}): Promise<Event> {
   const { data } = await client.query({ query: MeDocument, fetchPolicy: "network-only" });
   const me = data?.me;
   if (!me) return { type: "signedOut" };
-  return { type: "authenticated", username: me.username, twoFactorEnabled: me.twoFactor.enabled };
+  return { type: "authenticated", username: me.username, twoFactorEnabled: me.twoFactor.enabled, ...extra };
 }
 
 // On start-up: a browser session survives a reload through its cookie.
@@ -34,7 +40,9 @@ export async function signIn(username: string, password: string): Promise<Event>
   const { data } = await client.mutate({ mutation: SignInDocument, variables: { username, password } });
   const outcome = data?.tokenAuth?.outcome;
   if (!outcome) throw new Error("tokenAuth answered no outcome");
-  if (outcome.__typename === "LoginChallenge") return { type: "challenged", challenge: outcome, now: Date.now() };
+  if (outcome.__typename === "LoginChallenge") {
+    return { type: "challenged", challenge: outcome, now: Date.now(), passkeys: passkeysSupported() };
+  }
   setAccessToken(outcome.token);
   return whoAmI();
 }
@@ -50,6 +58,51 @@ export async function verify(challenge: string, code: string, method: Method): P
   if (!token) throw new Error("verifyToken answered no token");
   setAccessToken(token);
   return whoAmI();
+}
+
+// The second step with a passkey: the browser signs the challenge's options.
+export async function verifyPasskey(challenge: string, options: WebAuthnJSON): Promise<Event> {
+  const credential = await getPasskey(options);
+  const { data } = await client.mutate({ mutation: VerifyPasskeyDocument, variables: { challenge, credential } });
+  const token = data?.verifyToken?.token;
+  if (!token) throw new Error("verifyToken answered no token");
+  setAccessToken(token);
+  return whoAmI();
+}
+
+// Sign-in without a password: the browser offers this site's passkeys; the
+// one picked says whose account it is.
+export async function signInWithPasskey(): Promise<Event> {
+  const { data: begun } = await client.mutate({ mutation: PasskeyLoginBeginDocument });
+  const options = begun?.passkeyLoginBegin;
+  if (!options) throw new Error("passkeyLoginBegin answered nothing");
+  const credential = await getPasskey(options.options as WebAuthnJSON);
+  const { data } = await client.mutate({
+    mutation: PasskeyLoginCompleteDocument,
+    variables: { handle: options.handle, credential },
+  });
+  const token = data?.passkeyLoginComplete?.token;
+  if (!token) throw new Error("passkeyLoginComplete answered no token");
+  setAccessToken(token);
+  return whoAmI();
+}
+
+// Enrollment with a passkey instead of a phone: 2FA is on afterwards and the
+// answer's token is 2FA-verified. recoveryCodesNeeded: the account has no
+// recovery codes (the ready screen offers them).
+export async function enrollPasskey(name: string): Promise<Event> {
+  const { data: begun } = await client.mutate({ mutation: PasskeyRegistrationBeginDocument });
+  const options = begun?.passkeyRegistrationBegin?.options;
+  if (!options) throw new Error("passkeyRegistrationBegin answered nothing");
+  const credential = await createPasskey(options as WebAuthnJSON);
+  const { data } = await client.mutate({
+    mutation: PasskeyRegistrationCompleteDocument,
+    variables: { name, credential },
+  });
+  const done = data?.passkeyRegistrationComplete;
+  if (!done?.token) throw new Error("passkeyRegistrationComplete answered no token");
+  setAccessToken(done.token);
+  return whoAmI({ recoveryCodesNeeded: done.recoveryCodesNeeded });
 }
 
 export async function resend(challenge: string, channel: Channel): Promise<Event> {

@@ -9,13 +9,14 @@
 import type { ChallengeFragment } from "../generated/graphql";
 import type { Channel, TwoFactorMethod } from "../generated/schema";
 import type { Problem } from "../errors";
+import type { WebAuthnJSON } from "../webauthn";
 
-// The ways to answer a challenge this app knows. A method the server adds
-// (say PASSKEY) is offered once it is listed here, with a label in i18n.ts
-// (`method…`, `codeLabel…`) and its panel in screens/Challenge.tsx; until then
-// the switcher leaves it out, so a newer server never breaks the app.
+// The ways to answer a challenge this app knows. A method the server adds is
+// offered once it is listed here, with a label in i18n.ts (`method…`,
+// `codeLabel…`) and its panel in screens/Challenge.tsx; until then the
+// switcher leaves it out, so a newer server never breaks the app.
 export type Method = TwoFactorMethod;
-export const SUPPORTED_METHODS: readonly Method[] = ["SMS", "CALL", "TOTP", "RECOVERY_CODE"];
+export const SUPPORTED_METHODS: readonly Method[] = ["SMS", "CALL", "TOTP", "RECOVERY_CODE", "PASSKEY"];
 const PHONE_METHODS: readonly Method[] = ["SMS", "CALL"];
 
 export interface ChallengeState {
@@ -29,6 +30,9 @@ export interface ChallengeState {
   // The server's sentence when it could not send the code (why, and what else to do).
   notSent: string | null;
   message: string;
+  // The WebAuthn request options for the user's passkeys (null: none, or a
+  // browser that can't use them): what PASSKEY answers with.
+  passkeyOptions: WebAuthnJSON | null;
   expiresAt: number; // ms since the epoch
   resendAt: number; // ms since the epoch; <= now: a code can be sent
   attemptsLeft: number | null;
@@ -49,14 +53,17 @@ export type State =
   | ChallengeState
   | { step: "ended"; reason: "expired" | "locked" }
   | EnrollState
-  | { step: "ready"; username: string };
+  // recoveryCodesNeeded: a passkey was just enrolled and the account has no
+  // recovery codes (a lost passkey must not be a lost account).
+  | { step: "ready"; username: string; recoveryCodesNeeded?: boolean };
 
 export type Event =
   | { type: "restored"; username: string; twoFactorEnabled: boolean }
   | { type: "signedOut" }
   | { type: "modeChosen"; mode: "signin" | "signup" }
-  | { type: "challenged"; challenge: ChallengeFragment; now: number }
-  | { type: "authenticated"; username: string; twoFactorEnabled: boolean }
+  // passkeys: whether this browser can use a passkey (webauthn.ts passkeysSupported).
+  | { type: "challenged"; challenge: ChallengeFragment; now: number; passkeys?: boolean }
+  | { type: "authenticated"; username: string; twoFactorEnabled: boolean; recoveryCodesNeeded?: boolean }
   | { type: "methodChosen"; method: Method }
   | { type: "codeResent"; channel: Channel; expiresIn: number; now: number }
   | { type: "failed"; problem: Problem; now: number }
@@ -77,7 +84,9 @@ export function hasPhone(state: ChallengeState): boolean {
 // channels whenever the challenge has a phone (a challenge whose code could
 // not be sent lists only what answers without one).
 export function methodOptions(state: ChallengeState): Method[] {
-  const options = state.methods.filter((m) => SUPPORTED_METHODS.includes(m));
+  const options = state.methods.filter(
+    (m) => SUPPORTED_METHODS.includes(m) && (m !== "PASSKEY" || state.passkeyOptions !== null),
+  );
   if (hasPhone(state)) for (const m of PHONE_METHODS) if (!options.includes(m)) options.push(m);
   return options;
 }
@@ -95,14 +104,18 @@ export function canResend(state: ChallengeState | EnrollState, now: number): boo
   return now >= state.resendAt;
 }
 
-function signedIn(username: string, twoFactorEnabled: boolean): State {
+function signedIn(username: string, twoFactorEnabled: boolean, recoveryCodesNeeded = false): State {
   return twoFactorEnabled
-    ? { step: "ready", username }
+    ? recoveryCodesNeeded
+      ? { step: "ready", username, recoveryCodesNeeded }
+      : { step: "ready", username }
     : { step: "enroll", username, phoneNumber: null, expiresAt: 0, resendAt: 0 };
 }
 
-function fromChallenge(c: ChallengeFragment, now: number): ChallengeState {
-  const usable = c.methods.filter((m) => SUPPORTED_METHODS.includes(m));
+function fromChallenge(c: ChallengeFragment, now: number, passkeys: boolean): ChallengeState {
+  const passkeyOptions = passkeys && c.passkeyOptions ? (c.passkeyOptions as WebAuthnJSON) : null;
+  // PASSKEY is usable only with options and a browser that can use them.
+  const usable = c.methods.filter((m) => SUPPORTED_METHODS.includes(m) && (m !== "PASSKEY" || passkeyOptions));
   const method = usable.includes(c.method) ? c.method : (usable[0] ?? "SMS");
   return {
     step: "challenge",
@@ -113,6 +126,7 @@ function fromChallenge(c: ChallengeFragment, now: number): ChallengeState {
     codeSent: c.codeSent === true,
     notSent: c.codeSent === false ? c.message : null,
     message: c.message,
+    passkeyOptions,
     expiresAt: now + c.expiresIn * 1000,
     // No wait known: a send can be asked for at once (the server may still say RATE_LIMITED).
     resendAt: c.retryAfter ? now + c.retryAfter * 1000 : 0,
@@ -123,15 +137,16 @@ function fromChallenge(c: ChallengeFragment, now: number): ChallengeState {
 export function reduce(state: State, event: Event): State {
   switch (event.type) {
     case "restored":
-    case "authenticated":
       return signedIn(event.username, event.twoFactorEnabled);
+    case "authenticated":
+      return signedIn(event.username, event.twoFactorEnabled, event.recoveryCodesNeeded);
     case "signedOut":
     case "startOver":
       return { step: "signin", mode: "signin" };
     case "modeChosen":
       return state.step === "signin" ? { ...state, mode: event.mode } : state;
     case "challenged":
-      return fromChallenge(event.challenge, event.now);
+      return fromChallenge(event.challenge, event.now, event.passkeys ?? false);
     case "twoFactorRequired":
       return signedIn(event.username, false);
     case "changeNumber":
@@ -177,6 +192,7 @@ function failed(state: State, problem: Problem, now: number): State {
       case "TOO_MANY_ATTEMPTS":
         return { step: "ended", reason: "locked" };
       case "INVALID_CODE":
+      case "PASSKEY_INVALID":
         // The last attempt spent: the server locks the challenge (TOO_MANY_ATTEMPTS next).
         if (problem.attemptsLeft === 0) return { step: "ended", reason: "locked" };
         return { ...state, attemptsLeft: problem.attemptsLeft ?? state.attemptsLeft };

@@ -1,6 +1,7 @@
-// The second step of a sign-in: the method switcher, the code, resending by
-// SMS or call with a countdown, and "start over". The method picked here is
-// sent as verifyToken's `method`, so a recovery code is checked as one.
+// The second step of a sign-in: the method switcher, the code (or the
+// passkey), resending by SMS or call with a countdown, and "start over". The
+// method picked here is sent as verifyToken's `method`, so a recovery code is
+// checked as one; PASSKEY asks the browser to sign the challenge instead.
 import { useState, type FormEvent } from "react";
 
 import { canResend, hasPhone, methodOptions, needsSend, type ChallengeState, type Method } from "../auth/machine";
@@ -14,6 +15,7 @@ interface Props {
   pending: boolean;
   onMethod: (method: Method) => void;
   onVerify: (code: string) => void;
+  onPasskey: () => void;
   onResend: (channel: Channel) => void;
   onStartOver: () => void;
 }
@@ -30,12 +32,14 @@ function prompt(state: ChallengeState): string {
       return t("promptTOTP");
     case "RECOVERY_CODE":
       return t("promptRECOVERY_CODE");
+    case "PASSKEY":
+      return t("promptPASSKEY");
     default:
       return state.message;
   }
 }
 
-export function Challenge({ state, now, pending, onMethod, onVerify, onResend, onStartOver }: Props) {
+export function Challenge({ state, now, pending, onMethod, onVerify, onPasskey, onResend, onStartOver }: Props) {
   const [code, setCode] = useState("");
   const options = methodOptions(state);
   const sendFirst = needsSend(state);
@@ -70,7 +74,13 @@ export function Challenge({ state, now, pending, onMethod, onVerify, onResend, o
       <p id="challenge-prompt" aria-live="polite">
         {prompt(state)}
       </p>
-      {sendFirst ? (
+      {state.method === "PASSKEY" ? (
+        <div className="buttons">
+          <button type="button" disabled={pending} onClick={onPasskey}>
+            {t("usePasskey")}
+          </button>
+        </div>
+      ) : sendFirst ? (
         <div className="buttons">
           <button
             type="button"

@@ -1,10 +1,12 @@
-// Phone enrollment: the number, then its code, with "send it again" and
-// "change number" (the first code may never arrive, or the number was wrong).
+// Enrollment of a first second factor: a phone (the number, then its code,
+// with "send it again" and "change number": the first code may never arrive,
+// or the number was wrong), or a passkey, in a browser that has passkeys.
 import { useState, type FormEvent } from "react";
 
 import { canResend, type EnrollState } from "../auth/machine";
 import { t } from "../i18n";
 import { Countdown, StepHeading } from "../ui";
+import { passkeysSupported } from "../webauthn";
 
 interface Props {
   state: EnrollState;
@@ -13,9 +15,43 @@ interface Props {
   onSend: (phoneNumber: string) => void;
   onConfirm: (code: string) => void;
   onChangeNumber: () => void;
+  onPasskey: (name: string) => void;
 }
 
-export function Enroll({ state, now, pending, onSend, onConfirm, onChangeNumber }: Props) {
+function PasskeyEnrollment({ pending, onPasskey }: { pending: boolean; onPasskey: (name: string) => void }) {
+  const [name, setName] = useState(t("passkeyDefaultName"));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onPasskey(name.trim() || t("passkeyDefaultName"));
+  };
+  return (
+    <section className="alternative" aria-labelledby="enroll-passkey-heading">
+      <h3 id="enroll-passkey-heading">{t("enrollPasskeyTitle")}</h3>
+      <p>{t("enrollPasskeyBody")}</p>
+      <form onSubmit={submit} aria-busy={pending}>
+        <label htmlFor="passkey-name">{t("passkeyName")}</label>
+        <input
+          id="passkey-name"
+          name="passkey-name"
+          aria-describedby="passkey-name-hint"
+          maxLength={64}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <p id="passkey-name-hint" className="hint">
+          {t("passkeyNameHint")}
+        </p>
+        <div className="buttons">
+          <button type="submit" className="secondary" disabled={pending}>
+            {t("createPasskey")}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function Enroll({ state, now, pending, onSend, onConfirm, onChangeNumber, onPasskey }: Props) {
   const [phone, setPhone] = useState(state.phoneNumber ?? "");
   const [code, setCode] = useState("");
   if (state.phoneNumber === null) {
@@ -50,6 +86,7 @@ export function Enroll({ state, now, pending, onSend, onConfirm, onChangeNumber 
             </button>
           </div>
         </form>
+        {passkeysSupported() && <PasskeyEnrollment pending={pending} onPasskey={onPasskey} />}
       </section>
     );
   }

@@ -1,17 +1,20 @@
-// Sign in, or create an account then sign in (auth/flow.ts does the calls).
+// Sign in, or create an account then sign in (auth/flow.ts does the calls);
+// or sign in with a passkey and no password, in a browser that has passkeys.
 import { useState, type FormEvent } from "react";
 
 import { t } from "../i18n";
 import { StepHeading } from "../ui";
+import { passkeysSupported } from "../webauthn";
 
 interface Props {
   mode: "signin" | "signup";
   pending: boolean;
   onSubmit: (username: string, password: string) => void;
   onMode: (mode: "signin" | "signup") => void;
+  onPasskey: () => void;
 }
 
-export function SignIn({ mode, pending, onSubmit, onMode }: Props) {
+export function SignIn({ mode, pending, onSubmit, onMode, onPasskey }: Props) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const submit = (event: FormEvent) => {
@@ -64,6 +67,16 @@ export function SignIn({ mode, pending, onSubmit, onMode }: Props) {
           </button>
         </div>
       </form>
+      {mode === "signin" && passkeysSupported() && (
+        <div className="passwordless">
+          <p>{t("passkeyOr")}</p>
+          <div className="buttons">
+            <button type="button" className="secondary" disabled={pending} onClick={onPasskey}>
+              {t("signInWithPasskey")}
+            </button>
+          </div>
+        </div>
+      )}
     </section>
   );
 }
