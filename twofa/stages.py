@@ -64,7 +64,8 @@ def _challenge_message(issued: IssuedChallenge, masked: str | None) -> str:
     return message
 
 
-def _answer(issued: IssuedChallenge) -> dict:
+def challenge_answer(issued: IssuedChallenge) -> dict:
+    """What the client is told of a challenge (a LoginChallenge): tokenAuth's and stepUpBegin's."""
     challenge = issued.challenge
     by_phone = challenge.channel in PHONE_METHODS
     masked = phone_mask(challenge.phone_number) if by_phone else None
@@ -101,7 +102,7 @@ class SecondFactorStage(LoginStage):
         issued = login_challenge_start(user, ip=ip, state=state)
         return LoginPending(
             stage=self.key,
-            answer=_answer(issued),
+            answer=challenge_answer(issued),
             detail=ChallengeStarted(issued=issued, methods=state.methods),
         )
 

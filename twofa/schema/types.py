@@ -148,16 +148,23 @@ class TwoFactorStatus(graphene.ObjectType):
 class LoginChallenge(graphene.ObjectType):
     class Meta:
         description = (
-            "tokenAuth's answer when a second factor is needed: answer it with `verifyToken`."
+            "tokenAuth's answer when a second factor is needed: answer it with `verifyToken`. "
+            "Also stepUpBegin's: answer that one with `stepUpComplete`."
         )
 
     challenge = graphene.String(
-        required=True, description="Opaque, single-use handle for `verifyToken` and `resendCode`."
+        required=True,
+        description=(
+            "Opaque, single-use handle for `verifyToken` (`stepUpComplete`) and `resendCode`."
+        ),
     )
     method = graphene.Field(
         TwoFactorMethodEnum,
         required=True,
-        description="The method the challenge started with (the user's preferred one).",
+        description=(
+            "The method the challenge started with (the user's preferred one, or stepUpBegin's "
+            "`method`)."
+        ),
     )
     methods = graphene.List(
         graphene.NonNull(TwoFactorMethodEnum),
