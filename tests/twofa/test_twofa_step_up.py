@@ -343,3 +343,20 @@ def test_a_browser_session_gets_the_cookie(gql, user_2fa, outbox):
     assert cookie["httponly"]
     row = RefreshToken.objects.get(user=user_2fa, rotated_at=None)
     assert row.client_kind == RefreshToken.ClientKind.BROWSER
+
+
+# --- Staff ---------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_step_ups_under_their_purpose(staff_client, gql, user_2fa, outbox):
+    pair = stale(user_2fa)
+    challenge = started(gql, pair.token)["challenge"]
+    wrong = "000000" if outbox.last_code() != "000000" else "111111"
+    assert complete(gql, pair.token, challenge, wrong).codes == ["INVALID_CODE"]
+    page = staff_client.get("/admin/twofa/challenge/", {"purpose__exact": "step_up"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Step-up (second factor checked again)" in html
+    assert "1 challenge" in html or "1 result" in html
+    events = staff_client.get("/admin/twofa/auditevent/", {"kind__exact": "wrong_code"})
+    assert "step_up" in events.content.decode()
