@@ -82,7 +82,9 @@ class RequestAuth:
         if max_age is not None and (
             claims.auth_time is None or time.time() - claims.auth_time > max_age
         ):
+            # stepUp: the client can check a factor again in place (stepUpBegin).
             raise TwoFactorRequired(
-                _("This change needs a recent second-factor check. Sign in again with your code.")
+                _("This change needs a recent second-factor check: start one with stepUpBegin."),
+                stepUp=True,
             )
         return user

@@ -328,6 +328,35 @@ def token_pair_continue(user: User, claims: Claims) -> TokenPair:
     return token_pair_issue(user, amr=list(claims.amr), auth_time=auth_time)
 
 
+def token_pair_step_up(user: User, claims: Claims, *, amr: tuple[str, ...]) -> TokenPair:
+    """A new pair for the caller's session after a second factor was checked
+    again (step-up): the same family (`sid`) and absolute expiry, `auth_time`
+    now, and `amr` the session's plus `amr` (each value once). The family's
+    unused refresh tokens are rotated out as by a refresh: presented later, one
+    counts as a replay. Unauthenticated when the session can no longer refresh."""
+    try:
+        family = uuid.UUID(claims.session or "")
+    except ValueError:
+        raise Unauthenticated(_("The session has ended. Sign in again.")) from None
+    with transaction.atomic():
+        _family_lock(family)
+        now = timezone.now()
+        current = RefreshToken.objects.filter(
+            user=user,
+            family=family,
+            revoked_at=None,
+            rotated_at=None,
+            expires_at__gt=now,
+            auth_version=user.auth_version,
+        )
+        row = current.order_by("-created_at", "-pk").first()
+        if row is None:
+            raise Unauthenticated(_("The session has ended. Sign in again."))
+        current.update(rotated_at=now)
+        methods = list(dict.fromkeys([*row.amr, *amr]))
+        return _pair_issue(user, methods, now, row.expires_at, family)
+
+
 def access_token_authenticate(token: str) -> tuple[User, Claims]:
     """The user and claims of a valid access token; Unauthenticated otherwise."""
     try:

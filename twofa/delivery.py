@@ -36,7 +36,7 @@ from twofa import limits, rollups
 from twofa.audit import audit_record
 from twofa.conf import twofa_settings
 from twofa.exceptions import ProviderUnavailable
-from twofa.models import AuditEvent, Challenge
+from twofa.models import OWNER_PURPOSES, AuditEvent, Challenge
 from twofa.phone import phone_send_allow
 from twofa.providers import provider_call, provider_chain, provider_get
 
@@ -209,8 +209,8 @@ def number_reserved(number: str, *, purpose: str, keep: int | None = None) -> It
 
 def _live_challenges_settle(number: str, *, purpose: str, keep: int | None) -> None:
     live = Challenge.objects.live_codes_to(number).exclude(pk=keep)
-    if purpose != Challenge.Purpose.LOGIN:
-        login = live.filter(purpose=Challenge.Purpose.LOGIN).order_by("-expires_at").first()
+    if purpose not in OWNER_PURPOSES:
+        login = live.filter(purpose__in=OWNER_PURPOSES).order_by("-expires_at").first()
         if login is not None:
             metrics.RATE_LIMITED.labels("twofa.login-pending").inc()
             raise RateLimited(

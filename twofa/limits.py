@@ -25,7 +25,7 @@ from core.exceptions import RateLimited
 from core.http import client_network
 from core.ratelimit import cache_fail_closed, rate_limit_hit
 from twofa.conf import twofa_settings
-from twofa.models import Challenge
+from twofa.models import OWNER_PURPOSES
 
 _DAY = 24 * 3600
 logger = logging.getLogger("twofa")
@@ -34,9 +34,9 @@ logger = logging.getLogger("twofa")
 def send_allow(*, user: User, phone: str, ip: str, purpose: str) -> None:
     """Count one send (one provider attempt); RateLimited if any limit is exceeded."""
     window = twofa_settings.TWOFA_SEND_LIMIT_WINDOW
-    # Only login codes go to a number its owner verified; every other send is
-    # an enrollment, to a number the user has not (yet) proved they hold.
-    budget = "login" if purpose == Challenge.Purpose.LOGIN else "enroll"
+    # Only login and step-up codes go to a number its owner verified; every
+    # other send is an enrollment, to a number the user has not (yet) proved they hold.
+    budget = "login" if purpose in OWNER_PURPOSES else "enroll"
     rate_limit_hit(
         f"twofa.send.phone.{budget}",
         phone,

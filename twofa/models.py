@@ -49,6 +49,8 @@ class PhoneNumber(models.Model):
     )
     number = models.CharField(max_length=16, help_text="E.164, e.g. +14155552671")
     verified_at = models.DateTimeField()
+    # The last right code it received for a login or a step-up (not an enrollment).
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return phone_mask(self.number)
@@ -104,6 +106,7 @@ class Challenge(models.Model):
         ENROLL = "enroll", "Enrollment"
         TOTP_SETUP = "totp_setup", "Authenticator app setup"
         PASSKEY_SETUP = "passkey_setup", "Passkey registration"
+        STEP_UP = "step_up", "Step-up (second factor checked again)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -156,6 +159,11 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} challenge #{self.pk}"
+
+    @property
+    def proves_owner(self) -> bool:
+        """Whether it checks the user's own factors (a login, a step-up), not one being enrolled."""
+        return self.purpose in OWNER_PURPOSES
 
     @property
     def is_expired(self) -> bool:
@@ -257,6 +265,13 @@ class Challenge(models.Model):
             return 1
         left = timedelta(seconds=cooldown) - (timezone.now() - sent)
         return max(1, int(left.total_seconds()) + 1)
+
+
+# Challenges answered with the factors a user already has, a code going to
+# their verified phone: a login and a step-up. They share the login's send
+# budget and survive a refused send (another method may answer); every
+# other purpose is an enrollment.
+OWNER_PURPOSES = frozenset({Challenge.Purpose.LOGIN, Challenge.Purpose.STEP_UP})
 
 
 class AuditEvent(models.Model):

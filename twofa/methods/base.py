@@ -15,6 +15,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -110,6 +111,12 @@ class PhoneCodeMethod(SecondFactorMethod):
         provider = provider_get(challenge.provider)
         with provider_call(challenge.provider, "check"):
             return provider.check(ref=challenge.provider_ref, to=challenge.phone_number, code=code)
+
+    def verified(self, challenge: Challenge, *, ip: str) -> None:
+        if challenge.proves_owner:  # me.twoFactor.phone.lastUsedAt
+            PhoneNumber.objects.filter(
+                user=challenge.user_id, number=challenge.phone_number
+            ).update(last_used_at=timezone.now())
 
     def remove(self, user: User) -> None:
         PhoneNumber.objects.filter(user=user).delete()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.exceptions import BadUserInput
@@ -51,6 +52,7 @@ class RecoveryCodeMethod(SecondFactorMethod):
     key = "recovery"
     amr = "rec"
     fallback = True
+    prompt = gettext_lazy("Enter one of your recovery codes.")
 
     def available(self, state) -> bool:
         return bool(state.recovery_codes_remaining)

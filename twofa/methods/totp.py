@@ -39,7 +39,7 @@ class TotpMethod(SecondFactorMethod):
 
     def ensure_usable(self, challenge: Challenge) -> None:
         # A challenge that began with the app finds it gone in `verify` (CODE_EXPIRED).
-        if challenge.purpose == Challenge.Purpose.LOGIN and challenge.channel != self.key:
+        if challenge.proves_owner and challenge.channel != self.key:
             if totp_device_for(challenge.user) is None:
                 raise BadUserInput(_("No authenticator app is set up for this account."))
 

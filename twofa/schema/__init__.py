@@ -18,6 +18,7 @@ from twofa.schema.passkey import (
     PasskeyRename,
 )
 from twofa.schema.phone import RegisterPhone, RemovePhone, VerifyPhone
+from twofa.schema.step_up import StepUpBegin, StepUpComplete
 from twofa.schema.types import (
     ChannelEnum,
     CodeNotSentReasonEnum,
@@ -61,3 +62,5 @@ class Mutation(graphene.ObjectType):
     passkey_login_complete = PasskeyLoginComplete.Field()
     passkey_rename = PasskeyRename.Field()
     passkey_remove = PasskeyRemove.Field()
+    step_up_begin = StepUpBegin.Field()
+    step_up_complete = StepUpComplete.Field()

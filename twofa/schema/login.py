@@ -11,6 +11,22 @@ from twofa.models import Method
 from twofa.schema.types import ChannelEnum, TwoFactorMethodEnum, WebAuthnJSON, enum_value
 
 CHALLENGE = "The `challenge` from `tokenAuth`."
+RESEND_CHALLENGE = "The `challenge` from `tokenAuth` or `stepUpBegin`."
+
+
+def challenge_answer(*, code, method, credential) -> tuple[str | None, str]:
+    """The method and the "code" of an answer to a challenge (a passkey's
+    assertion as text), from verifyToken's or stepUpComplete's arguments."""
+    method = enum_value(method)
+    if credential is not None:
+        if method not in (None, Method.PASSKEY):
+            raise BadUserInput(_("A `credential` answers only with method PASSKEY."))
+        return Method.PASSKEY.value, services.passkey_credential_text(credential)
+    if method == Method.PASSKEY:
+        raise BadUserInput(_("Method PASSKEY needs the assertion as `credential`."))
+    if code is None:
+        raise BadUserInput(_("Send the `code` (or a passkey's `credential`)."))
+    return method, code
 
 
 class ResendCodePayload(graphene.ObjectType):
@@ -53,15 +69,7 @@ class VerifyToken(BaseMutation):
 
     @classmethod
     def perform(cls, info, *, user, ip, challenge, code=None, method=None, credential=None):
-        method = enum_value(method)
-        if credential is not None:
-            if method not in (None, Method.PASSKEY):
-                raise BadUserInput(_("A `credential` answers only with method PASSKEY."))
-            method, code = Method.PASSKEY.value, services.passkey_credential_text(credential)
-        elif method == Method.PASSKEY:
-            raise BadUserInput(_("Method PASSKEY needs the assertion as `credential`."))
-        elif code is None:
-            raise BadUserInput(_("Send the `code` (or a passkey's `credential`)."))
+        method, code = challenge_answer(code=code, method=method, credential=credential)
         return AuthTokensPayload.from_pair(
             services.login_challenge_verify(challenge, code, method=method, ip=ip)
         )
@@ -70,14 +78,15 @@ class VerifyToken(BaseMutation):
 class ResendCode(BaseMutation):
     class Meta:
         description = (
-            "Send the code again for a login challenge, optionally by another channel. "
+            "Send the code again for a login (or step-up) challenge, optionally by another "
+            "channel. "
             "Usually a new code (the previous one stops working); Twilio Verify re-sends "
             "the same code. A challenge that began with the authenticator app switches to "
             "the phone. Attempts and expiry carry over."
         )
 
     class Arguments:
-        challenge = graphene.String(required=True, description=CHALLENGE)
+        challenge = graphene.String(required=True, description=RESEND_CHALLENGE)
         channel = ChannelEnum(description="How to send it; default: as the last time, or SMS.")
 
     Output = ResendCodePayload

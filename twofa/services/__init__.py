@@ -2,6 +2,7 @@
 
 - challenges: a challenge from start to answer (shared by every use case);
 - login: the second step of a login (start, check, resend);
+- step_up: checking a second factor again within a session (start, check);
 - phone: enrolling a phone; app: authenticator apps; passkeys: passkeys (and
   signing in with one alone); recovery: recovery codes;
 - removal: removing one factor (the app, the phone) while the others stay;
@@ -40,6 +41,7 @@ from twofa.services.phone import enrollment_confirm, enrollment_start
 from twofa.services.preferences import preferred_method_set, twofa_disable
 from twofa.services.recovery import recovery_codes_generate
 from twofa.services.removal import phone_remove, totp_remove
+from twofa.services.step_up import step_up_complete, step_up_start
 
 __all__ = [
     "CodeNotSentReason",
@@ -65,6 +67,8 @@ __all__ = [
     "phone_remove",
     "preferred_method_set",
     "recovery_codes_generate",
+    "step_up_complete",
+    "step_up_start",
     "totp_confirm",
     "totp_remove",
     "totp_setup",

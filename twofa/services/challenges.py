@@ -34,7 +34,7 @@ from twofa.exceptions import (
 )
 from twofa.methods import method_get
 from twofa.methods.base import Proof
-from twofa.models import AuditEvent, Challenge
+from twofa.models import OWNER_PURPOSES, AuditEvent, Challenge
 
 Kind = AuditEvent.Kind
 
@@ -111,7 +111,7 @@ def challenge_create(
     `number`; any other sends nothing (`local`: what the methods need stored,
     e.g. totp_device, webauthn_challenge).
 
-    A login challenge is created even when the code can't be sent (or
+    A login (or step-up) challenge is created even when the code can't be sent (or
     `refused` says not to send it): the user can answer with another method,
     or send later with resendCode. An enrollment that can't be sent raises.
     """
@@ -134,7 +134,7 @@ def challenge_create(
                 **local,
             )
     except tuple(_NOT_SENT_REASONS) as exc:
-        if purpose != Challenge.Purpose.LOGIN:
+        if purpose not in OWNER_PURPOSES:
             raise
         issued = _challenge_record(**record, **local)
         return replace(
@@ -151,9 +151,13 @@ class Verified:
     proof: Proof | None = None  # what a method proved beyond "right" (a passkey)
 
     @property
+    def proved(self) -> tuple[str, ...]:
+        """The `amr` values the right answer proved (a passkey's own, or the method's)."""
+        return self.proof.amr if self.proof and self.proof.amr else (method_get(self.method).amr,)
+
+    @property
     def amr(self) -> list[str]:
-        proved = self.proof.amr if self.proof and self.proof.amr else (method_get(self.method).amr,)
-        return [AMR_PASSWORD, *proved]
+        return [AMR_PASSWORD, *self.proved]
 
 
 def challenge_check(

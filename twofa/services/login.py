@@ -23,7 +23,7 @@ from twofa.delivery import (
 )
 from twofa.exceptions import CodeExpired
 from twofa.methods import method_get
-from twofa.models import Challenge, Channel
+from twofa.models import OWNER_PURPOSES, Challenge, Channel
 from twofa.phone import phone_send_allow
 from twofa.selectors import TwoFactorState, phone_number_for
 from twofa.services.challenges import (
@@ -35,15 +35,21 @@ from twofa.services.challenges import (
 )
 
 
-def _login_challenge_get(token: str) -> Challenge:
+def owner_challenge_get(token: str, purposes, **match) -> Challenge:
+    """The challenge a client's opaque string names, of one of `purposes`;
+    CODE_EXPIRED alike for an unknown one, another purpose, or an inactive user."""
     challenge = (
         Challenge.objects.select_related("user")
-        .filter(token_hash=token_hash(token), purpose=Challenge.Purpose.LOGIN)
+        .filter(token_hash=token_hash(token), purpose__in=purposes, **match)
         .first()
     )
     if challenge is None or not challenge.user.is_active:
         raise CodeExpired()
     return challenge
+
+
+def _login_challenge_get(token: str) -> Challenge:
+    return owner_challenge_get(token, [Challenge.Purpose.LOGIN])
 
 
 def login_challenge_start(
@@ -58,6 +64,17 @@ def login_challenge_start(
     why, and the methods that need no code from us still answer it.
     """
     state = state or TwoFactorState(user)
+    return owner_challenge_start(
+        user, purpose=Challenge.Purpose.LOGIN, method=state.preferred_method, ip=ip, state=state
+    )
+
+
+def owner_challenge_start(
+    user: User, *, purpose: str, method: str, ip: str, state: TwoFactorState
+) -> IssuedChallenge:
+    """Start a challenge the user answers with a factor they have (a login, a
+    step-up), by `method`: a code goes to the verified phone for SMS or CALL,
+    with every limit and the back-off of a login; nothing is sent otherwise."""
     number = state.phone.number if state.phone is not None else ""
     try:
         audited_limits(
@@ -66,15 +83,15 @@ def login_challenge_start(
         backoff = None
     except RateLimited as exc:
         backoff = exc  # no code goes out; verifyToken keeps refusing until it ends
-    sends = method_get(state.preferred_method).sends
+    sends = method_get(method).sends
     local = {}  # what the methods offered keep on the challenge (a passkey's WebAuthn challenge)
     for key in state.methods:
         local.update(method_get(key).login_fields(state))
     issued = challenge_create(
         user=user,
-        purpose=Challenge.Purpose.LOGIN,
+        purpose=purpose,
         number=number if sends else "",
-        channel=state.preferred_method,
+        channel=method,
         ip=ip,
         refused=backoff,
         **local,
@@ -105,7 +122,7 @@ def login_challenge_verify(
 
 
 def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") -> Challenge:
-    """Send a code (again) for a pending login challenge.
+    """Send a code (again) for a pending login (or step-up) challenge.
 
     A challenge that began with the authenticator app switches to the phone
     (SMS unless `channel` says CALL). Otherwise the previous code stops
@@ -113,7 +130,7 @@ def challenge_resend(token: str, *, channel: str | None = None, ip: str = "") ->
     still open (Twilio does). The attempt count and expiry stay. Sends for one
     challenge are at least TWOFA_RESEND_COOLDOWN seconds apart.
     """
-    challenge = _login_challenge_get(token)
+    challenge = owner_challenge_get(token, OWNER_PURPOSES)
     challenge.ensure_live()
     to_phone = challenge.sent_to_phone
     number = challenge.phone_number
