@@ -150,6 +150,11 @@ class Challenge(models.Model):
 
     objects = ChallengeQuerySet.as_manager()
 
+    # The client address of the check in progress; not stored. challenge_check
+    # sets it so a method's own audit records (a passkey's clone alarm) say
+    # where the answer came from.
+    checked_from = ""
+
     class Meta:
         indexes = [
             models.Index(fields=["user", "purpose", "status"]),

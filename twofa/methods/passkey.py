@@ -110,6 +110,7 @@ class PasskeyMethod(SecondFactorMethod):
             Passkey.objects.filter(user=challenge.user_id),
             credential,
             challenge=challenge.webauthn_challenge,
+            ip=challenge.checked_from,
         )
         return proof or False
 

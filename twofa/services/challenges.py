@@ -195,6 +195,7 @@ def challenge_check(
         answer.ensure_usable(locked)
     code = answer.normalise(code)
     phone = locked.phone_number
+    locked.checked_from = ip
     proof = _method_verify(locked, answer, code) if code is not None else False
     if proof:
         if not locked.mark_verified():

@@ -153,6 +153,8 @@ def test_a_counter_that_does_not_increase_is_refused_and_audited(
     assert result.codes == ["PASSKEY_INVALID"]
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.PASSKEY_CLONE_SUSPECTED)
     assert event.user == passkey_user
+    # Where the clone answered from: what whoever looks into it needs first.
+    assert event.ip == "127.0.0.1"
     assert event.detail["stored_count"] == 5 and event.detail["new_count"] == 5
     assert Passkey.objects.get().sign_count == 5
 
