@@ -10,11 +10,14 @@ from twofa.models import Method
 class LoginForm(forms.Form):
     # The names and labels of Django's admin login form (admin/login.html renders it).
     username = forms.CharField(
+        label=_("Username"),
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
-        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 

@@ -154,3 +154,39 @@ def test_pages_in_a_real_browser(live_server, demo_data, settings):
     assert "ℹ fail 0" in result.stdout and "ℹ pass 2" in result.stdout
     shots = sorted(p.name for p in SCREENSHOTS.glob("*.png"))
     assert {"graphiql-result.png", "admin-2-index.png", "admin-3-users.png"} <= set(shots)
+
+
+def test_admin_passkey_in_a_real_browser(live_server, settings):
+    """staff/passkey.js in Chromium: the admin's second step with a passkey of the
+    DevTools protocol's virtual authenticator (admin-passkey.test.mjs)."""
+    _needs_node_packages()
+    if not Path(CHROMIUM).exists():
+        _missing(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    # The passkey belongs to the live server's origin, http://localhost:PORT.
+    settings.WEBAUTHN_RP_ID = "localhost"
+    settings.WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    settings.CONTENT_SECURITY_POLICY = "default-src 'self'"
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    staff = User.objects.create_user(
+        "passkey_staff", password="a-staff-pass-phrase", is_staff=True, is_superuser=True
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    result = _run_node(
+        "admin-passkey.test.mjs",
+        {
+            "BASE_URL": live_server.url,
+            "CHROMIUM": CHROMIUM,
+            "SCREENSHOTS": str(SCREENSHOTS),
+            "ADMIN_USERNAME": "passkey_staff",
+            "ADMIN_PASSWORD": "a-staff-pass-phrase",
+        },
+        timeout=180,
+    )
+
+    assert result.returncode == 0, f"the admin passkey test failed:\n{result.stdout[-6000:]}"
+    assert "ℹ fail 0" in result.stdout and "ℹ pass 4" in result.stdout
+    # The server's side: one passkey, registered and then used once by the admin.
+    [passkey] = Passkey.objects.filter(user=staff)
+    assert passkey.name == "Virtual key"
+    assert passkey.last_used_at is not None

@@ -3,8 +3,6 @@
 Runs in the PostgreSQL + Redis pass of CI (DATABASE_URL and REDIS_URL set).
 """
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from django.db import connection
 from accounts.models import User
 from accounts.tokens import token_pair_issue
 from tests.documents import PASSWORD, PHONE
+from tests.e2e.conftest import free_port, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,34 +31,11 @@ pytestmark = [
 VERIFY_PHONE = "mutation($p: String!) { verifyPhone(phoneNumber: $p) { sent } }"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    user = db["USER"] or "postgres"
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def two_servers(tmp_path):
     """Two gunicorn processes (one worker each) on the test database and the test Redis."""
     outbox = tmp_path / "outbox.jsonl"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "TWOFA_ALLOW_CONSOLE_PROVIDER": "1",
-        "TWOFA_CONSOLE_OUTBOX": str(outbox),
-    }
+    env = production_env(outbox)
     ports = [free_port(), free_port()]
     processes = [
         subprocess.Popen(

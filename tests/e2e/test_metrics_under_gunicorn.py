@@ -6,7 +6,6 @@ Runs in the PostgreSQL + Redis pass of CI (DATABASE_URL and REDIS_URL set).
 """
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
 from polls.models import Choice, Poll
-from tests.e2e.test_cross_process import database_url, free_port
+from tests.e2e.conftest import free_port, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 METRICS_TOKEN = "metrics-" + "e2e" * 12
@@ -44,23 +43,14 @@ def served(tmp_path):
     metrics_dir.mkdir()
     (metrics_dir / "counter_999999.db").write_bytes(b"left over by an earlier run")
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "TWOFA_ALLOW_CONSOLE_PROVIDER": "1",
-        "TWOFA_CONSOLE_OUTBOX": str(outbox),
-        "METRICS_TOKEN": METRICS_TOKEN,
-        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "WHITENOISE_USE_FINDERS": "1",
-    }
+    env = production_env(
+        outbox,
+        METRICS_TOKEN=METRICS_TOKEN,
+        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        WHITENOISE_USE_FINDERS="1",
+    )
     process = subprocess.Popen(
         [
             sys.executable,

@@ -262,3 +262,11 @@ def test_when_no_code_can_be_sent_the_page_says_so_and_other_factors_still_work(
     assert len(outbox.messages()) == 1
     done = browser.submit(page, {"code": codes[0], "method": "recovery", "action": "verify"})
     assert on_admin_index(done)
+
+
+def test_the_login_page_labels_its_fields_in_the_browser_language(admin_browser):
+    browser = admin_browser()
+    browser.session.headers["Accept-Language"] = "de"
+    page = browser.get("/admin/login/")
+    assert '<label for="id_username">Benutzername:</label>' in page.text
+    assert '<label for="id_password">Passwort:</label>' in page.text

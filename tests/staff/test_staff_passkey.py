@@ -3,14 +3,17 @@ for its script (staff/passkey.js), which posts the assertion back."""
 
 import json
 import re
+from html import unescape
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
-from tests.documents import PASSWORD
+from tests.documents import PASSWORD, PHONE
 from tests.twofa.passkeys.authenticator import SoftAuthenticator
 from tests.twofa.passkeys.conftest import REG_BEGIN, REG_COMPLETE
+from twofa.models import PhoneNumber
 
 
 @pytest.fixture
@@ -58,3 +61,42 @@ def test_a_failed_assertion_counts_and_is_shown(db, staff_with_passkey):
     assert page.status_code == 200
     assert "The passkey could not be verified. 4 attempts left." in page.content.decode()
     assert client.get("/admin/").status_code == 302
+
+
+def passkey_status(html: str) -> dict:
+    """What staff/passkey.js says when the browser can't or didn't use a passkey
+    (the page's data attributes: the script has no translations of its own)."""
+    tag = re.search(r'<p id="passkey-status"[^>]*>', html).group(0)
+    return {
+        name: unescape(value)
+        for name, value in re.findall(r'data-(unsupported|failed)="([^"]*)"', tag)
+    }
+
+
+def test_with_only_a_passkey_the_page_does_not_ask_for_a_code(db, staff_with_passkey):
+    _, html, _ = verify_page(Client())
+    assert passkey_status(html) == {
+        "unsupported": "This browser can't use passkeys here.",
+        "failed": "No passkey was used. Try again.",
+    }
+    assert "enter a code" not in html
+
+
+def test_with_a_phone_too_the_page_offers_a_code(db, staff_with_passkey, outbox):
+    PhoneNumber.objects.create(
+        user=User.objects.get(username="root"), number=PHONE, verified_at=timezone.now()
+    )
+    _, html, _ = verify_page(Client())
+    assert passkey_status(html) == {
+        "unsupported": "This browser can't use passkeys here: enter a code instead.",
+        "failed": "No passkey was used. Try again, or enter a code.",
+    }
+
+
+def test_the_passkey_step_speaks_german(db, staff_with_passkey):
+    _, html, _ = verify_page(Client(headers={"Accept-Language": "de"}))
+    assert '<button type="button" id="passkey-button">Passkey verwenden</button>' in html
+    assert passkey_status(html) == {
+        "unsupported": "Dieser Browser kann hier keine Passkeys verwenden.",
+        "failed": "Es wurde kein Passkey verwendet. Versuchen Sie es erneut.",
+    }

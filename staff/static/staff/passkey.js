@@ -1,6 +1,7 @@
 // The admin's second step with a passkey: ask the browser for an assertion with
 // the options the page carries (a JSON data block, not a script: the admin's CSP
-// runs only scripts from this site), and post it back with the form.
+// runs only scripts from this site), and post it back with the form. What it
+// says comes translated from the page: the status element's data attributes.
 "use strict";
 
 (function () {
@@ -12,7 +13,7 @@
 
   if (!window.PublicKeyCredential || !PublicKeyCredential.parseRequestOptionsFromJSON) {
     button.disabled = true;
-    status.textContent = "This browser can't use passkeys here: enter a code instead.";
+    status.textContent = status.dataset.unsupported;
     return;
   }
 
@@ -32,7 +33,7 @@
       form.submit();
     } catch (error) {
       // Cancelled, timed out, or no passkey for this site on this device.
-      status.textContent = "No passkey was used. Try again, or enter a code.";
+      status.textContent = status.dataset.failed;
     }
   });
 })();
