@@ -111,7 +111,7 @@ async function passwordStep(words = ENGLISH) {
   await page.getByLabel(words.password).fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: words.logIn }).click();
   await page.locator("#prompt").getByText(words.prompt).waitFor();
-  // passkey.js comes last in the page: a click before it ran would do nothing.
+  // passkey.js comes last in the page and enables the button once it has run.
   await page.waitForLoadState("load");
   assert.match(page.url(), /\/admin\/login\/verify\//);
 }

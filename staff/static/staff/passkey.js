@@ -2,6 +2,7 @@
 // the options the page carries (a JSON data block, not a script: the admin's CSP
 // runs only scripts from this site), and post it back with the form. What it
 // says comes translated from the page: the status element's data attributes.
+// The button comes disabled and is enabled here, once a click can do something.
 "use strict";
 
 (function () {
@@ -12,7 +13,6 @@
   const status = document.getElementById("passkey-status");
 
   if (!window.PublicKeyCredential || !PublicKeyCredential.parseRequestOptionsFromJSON) {
-    button.disabled = true;
     status.textContent = status.dataset.unsupported;
     return;
   }
@@ -36,4 +36,5 @@
       status.textContent = status.dataset.failed;
     }
   });
+  button.disabled = false;
 })();
