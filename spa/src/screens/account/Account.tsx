@@ -127,8 +127,8 @@ export function Account({ onBack, onSignedOut }: Props) {
     try {
       const result = (await withStepUp(action, prompt)) as { token?: string } | undefined;
       if (result && typeof result.token === "string") setAccessToken(result.token);
-      setStatus(done);
       await load();
+      setStatus(done);
       return true;
     } catch (error) {
       if (!(error instanceof StepUpCancelled) && !onError?.(error)) fail(error);
