@@ -64,7 +64,9 @@ def test_the_account_page_in_a_real_browser(live_server, outbox, settings):
     )
 
     print(result.stdout[-20000:], result.stderr[-5000:], sep="\n")
-    assert result.returncode == 0, f"the account page's browser test failed:\n{result.stdout[-8000:]}"
+    assert result.returncode == 0, (
+        f"the account page's browser test failed:\n{result.stdout[-8000:]}"
+    )
     assert "ℹ fail 0" in result.stdout and "ℹ pass 2" in result.stdout
     shots = {p.name for p in SCREENSHOTS.glob("account-*.png")}
     assert {
