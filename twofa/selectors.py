@@ -4,6 +4,7 @@ TwoFactorState asks the method registry (twofa.methods) which methods the user
 has, so a new method shows in me.twoFactor and in a login's choices by itself.
 """
 
+from datetime import datetime
 from functools import cached_property
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Subquery
@@ -35,12 +36,20 @@ class TwoFactorState:
     def _facts(self) -> dict:
         """The phone, whether an app is confirmed or a passkey registered, the unused
         recovery codes and the preference, in one round trip: the password step of
-        every login reads them."""
+        every login reads them. The dates the account page shows come along."""
         unused = RecoveryCode.objects.filter(user=OuterRef("pk"), used_at=None)
+        app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).order_by("-pk")
         return (
             User.objects.filter(pk=self.user.pk)
             .annotate(
                 has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+                app_added=Subquery(app.values("created_at")[:1]),
+                app_used=Subquery(app.values("last_used_at")[:1]),
+                recovery_created=Subquery(
+                    RecoveryCode.objects.filter(user=OuterRef("pk"))
+                    .order_by("-created_at")
+                    .values("created_at")[:1]
+                ),
                 has_passkeys=Exists(Passkey.objects.filter(user=OuterRef("pk"))),
                 recovery_left=Subquery(
                     unused.values("user").annotate(n=Count("pk")).values("n")[:1]
@@ -53,7 +62,11 @@ class TwoFactorState:
                 "phone_number__pk",
                 "phone_number__number",
                 "phone_number__verified_at",
+                "phone_number__last_used_at",
                 "has_app",
+                "app_added",
+                "app_used",
+                "recovery_created",
                 "has_passkeys",
                 "recovery_left",
                 "preferred",
@@ -71,7 +84,23 @@ class TwoFactorState:
             user=self.user,
             number=facts["phone_number__number"],
             verified_at=facts["phone_number__verified_at"],
+            last_used_at=facts["phone_number__last_used_at"],
         )
+
+    @property
+    def app_added_at(self) -> datetime | None:
+        """When the confirmed app was added; None without one."""
+        return self._facts["app_added"] if self.has_totp_app else None
+
+    @property
+    def app_last_used_at(self) -> datetime | None:
+        """When the app last answered a login or a step-up; None if never."""
+        return self._facts["app_used"] if self.has_totp_app else None
+
+    @property
+    def recovery_codes_created_at(self) -> datetime | None:
+        """When the current set of recovery codes was made; None without one."""
+        return self._facts["recovery_created"]
 
     @property
     def has_totp_app(self) -> bool:

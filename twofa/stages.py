@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import User
 from accounts.stages import LoginPending, LoginStage
 from twofa.methods import method_get
-from twofa.models import PHONE_METHODS
+from twofa.models import PHONE_METHODS, Challenge
 from twofa.phone import phone_mask
 from twofa.selectors import TwoFactorState
 from twofa.services import IssuedChallenge, login_challenge_start
@@ -54,13 +54,18 @@ def _challenge_message(issued: IssuedChallenge, masked: str | None) -> str:
             "phone": masked
         }
     others = [str(_OTHER_WAYS[m]) for m in issued.methods if m in _OTHER_WAYS]
+    step_up = issued.challenge.purpose == Challenge.Purpose.STEP_UP
     if len(others) == 2:
-        message += " " + _("Or sign in with %(first)s or %(second)s.") % {
-            "first": others[0],
-            "second": others[1],
-        }
+        two = {"first": others[0], "second": others[1]}
+        if step_up:
+            message += " " + _("Or confirm with %(first)s or %(second)s.") % two
+        else:
+            message += " " + _("Or sign in with %(first)s or %(second)s.") % two
     elif others:
-        message += " " + _("Or sign in with %(way)s.") % {"way": others[0]}
+        if step_up:
+            message += " " + _("Or confirm with %(way)s.") % {"way": others[0]}
+        else:
+            message += " " + _("Or sign in with %(way)s.") % {"way": others[0]}
     return message
 
 

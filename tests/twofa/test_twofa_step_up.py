@@ -257,6 +257,16 @@ def test_call_sends_a_voice_code(gql, user_2fa, outbox):
     assert not complete(gql, pair.token, challenge["challenge"], outbox.last_code()).errors
 
 
+def test_a_refused_send_offers_the_other_ways(gql, user, user_app, outbox):
+    PhoneNumber.objects.create(user=user, number="+441212345678", verified_at=timezone.now())
+    challenge = started(gql, stale(user).token, "SMS")  # a landline gets no SMS
+    assert challenge["codeSent"] is False
+    assert challenge["codeNotSentReason"] == "PHONE_REFUSED"
+    assert challenge["methods"] == ["TOTP"]
+    assert challenge["message"].endswith("Or confirm with your authenticator app.")
+    assert outbox.messages() == []
+
+
 # --- Wrong answers, and challenges that aren't the caller's step-up ---------------------------
 
 
@@ -324,6 +334,17 @@ def test_a_new_step_up_replaces_the_last_but_not_a_login(gql, user_2fa, user_app
     assert login["challenge"]
 
 
+def test_a_step_up_code_ends_another_code_live_to_the_number(gql, user_2fa, outbox):
+    # One live verification per number: the sign-in's code on another device ends.
+    pair = stale(user_2fa)
+    login = gql(TOKEN_AUTH, {"username": "alice", "password": PASSWORD}).data["tokenAuth"]
+    login_code = outbox.last_code()
+    started(gql, pair.token)
+    result = gql(VERIFY_TOKEN, {"challenge": login["challenge"], "code": login_code})
+    assert result.codes == ["CODE_EXPIRED"]
+    assert Challenge.objects.get(purpose="login").status == "replaced"
+
+
 # --- Browser sessions -----------------------------------------------------------------------
 
 
@@ -343,3 +364,20 @@ def test_a_browser_session_gets_the_cookie(gql, user_2fa, outbox):
     assert cookie["httponly"]
     row = RefreshToken.objects.get(user=user_2fa, rotated_at=None)
     assert row.client_kind == RefreshToken.ClientKind.BROWSER
+
+
+# --- Staff ---------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_step_ups_under_their_purpose(staff_client, gql, user_2fa, outbox):
+    pair = stale(user_2fa)
+    challenge = started(gql, pair.token)["challenge"]
+    wrong = "000000" if outbox.last_code() != "000000" else "111111"
+    assert complete(gql, pair.token, challenge, wrong).codes == ["INVALID_CODE"]
+    page = staff_client.get("/admin/twofa/challenge/", {"purpose__exact": "step_up"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Step-up (second factor checked again)" in html
+    assert "1 challenge" in html or "1 result" in html
+    events = staff_client.get("/admin/twofa/auditevent/", {"kind__exact": "wrong_code"})
+    assert "step_up" in events.content.decode()

@@ -88,6 +88,39 @@ def enum_value(value) -> str | None:
     return getattr(value, "value", value)
 
 
+class PhoneFacts(graphene.ObjectType):
+    class Meta:
+        name = "TwoFactorPhone"
+        description = "The user's verified phone."
+
+    number = graphene.String(required=True, description="The number, masked.")
+    added_at = graphene.DateTime(required=True, description="When it was verified.")
+    last_used_at = graphene.DateTime(
+        description="When a code to it last answered a login or a step-up; null if never."
+    )
+
+    @staticmethod
+    def resolve_number(phone, info):
+        return phone_mask(phone.number)
+
+    @staticmethod
+    def resolve_added_at(phone, info):
+        return phone.verified_at
+
+
+class AuthenticatorAppFacts(graphene.ObjectType):
+    class Meta:
+        name = "AuthenticatorApp"
+        description = "The user's authenticator app (TOTP)."
+
+    added_at = graphene.DateTime(
+        description="When it was set up; null for an app set up before this was recorded."
+    )
+    last_used_at = graphene.DateTime(
+        description="When a code from it last answered a login or a step-up; null if never."
+    )
+
+
 class TwoFactorStatus(graphene.ObjectType):
     class Meta:
         description = "A user's two-factor authentication state."
@@ -109,6 +142,13 @@ class TwoFactorStatus(graphene.ObjectType):
     )
     passkeys = graphene.List(
         graphene.NonNull(PasskeyType), required=True, description="The user's passkeys."
+    )
+    phone = graphene.Field(PhoneFacts, description="The verified phone; null without one.")
+    authenticator_app = graphene.Field(
+        AuthenticatorAppFacts, description="The authenticator app; null without one."
+    )
+    recovery_codes_created_at = graphene.DateTime(
+        description="When the current recovery codes were made; null without any."
     )
 
     # The parent is an accounts.schema.UserFacet, new for each answer: the
@@ -143,6 +183,23 @@ class TwoFactorStatus(graphene.ObjectType):
     @staticmethod
     def resolve_passkeys(facet, info):
         return passkeys_for(facet.user)
+
+    @staticmethod
+    def resolve_phone(facet, info):
+        return TwoFactorStatus._state(facet).phone
+
+    @staticmethod
+    def resolve_authenticator_app(facet, info):
+        state = TwoFactorStatus._state(facet)
+        if not state.has_totp_app:
+            return None
+        return AuthenticatorAppFacts(
+            added_at=state.app_added_at, last_used_at=state.app_last_used_at
+        )
+
+    @staticmethod
+    def resolve_recovery_codes_created_at(facet, info):
+        return TwoFactorStatus._state(facet).recovery_codes_created_at
 
 
 class LoginChallenge(graphene.ObjectType):

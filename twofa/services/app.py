@@ -54,7 +54,9 @@ def totp_confirm(user: User, code: str, *, ip: str = "") -> TokenPair:
         if device is None:
             raise CodeExpired()
         device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        # Added now; used once it answers a login or a step-up (me.twoFactor.authenticatorApp).
+        device.created_at, device.last_used_at = now, None
+        device.save(update_fields=["confirmed", "created_at", "last_used_at"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         MethodPreference.objects.update_or_create(user=user, defaults={"method": Method.TOTP})
         sessions_end(user, reason="totp_enrolled")

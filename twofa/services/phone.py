@@ -35,7 +35,7 @@ def enrollment_confirm(user: User, raw_number: str, code: str, *, ip: str = "") 
     now = timezone.now()
     with transaction.atomic():
         _, created = PhoneNumber.objects.update_or_create(
-            user=user, defaults={"number": number, "verified_at": now}
+            user=user, defaults={"number": number, "verified_at": now, "last_used_at": None}
         )
         sessions_end(user, reason="phone_enrolled" if created else "phone_changed")
         tokens = token_pair_issue(user, amr=verified.amr, auth_time=now)
