@@ -156,7 +156,6 @@ export function Account({ onBack, onSignedOut }: Props) {
   }
 
   const tf = me.twoFactor;
-  const has = (m: TwoFactorMethod) => tf.methods.includes(m);
   const common = { me, pending, act, mutate, ask };
 
   return (
@@ -181,18 +180,27 @@ export function Account({ onBack, onSignedOut }: Props) {
         <p>{tf.enabled ? t("accTwoFactorOn") : t("accTwoFactorOff")}</p>
         <ul className="factors">
           <li>
-            {t("accPhone")}: {tf.phoneNumber ?? t("accNotSet")}
+            {t("accPhone")}:{" "}
+            {tf.phone
+              ? `${tf.phone.number} · ${t("accAdded", { when: when(tf.phone.addedAt) })} · ${t("accLastUsed", { when: when(tf.phone.lastUsedAt) })}`
+              : t("accNotSet")}
           </li>
           <li>
-            {t("accMethodTotp")}: {has("TOTP") ? t("accSetUp") : t("accNotSet")}
+            {t("accMethodTotp")}:{" "}
+            {tf.authenticatorApp
+              ? `${t("accSetUp")}${tf.authenticatorApp.addedAt ? ` · ${t("accAdded", { when: when(tf.authenticatorApp.addedAt) })}` : ""} · ${t("accLastUsed", { when: when(tf.authenticatorApp.lastUsedAt) })}`
+              : t("accNotSet")}
           </li>
           {tf.passkeys.map((p) => (
             <li key={p.id}>
-              {t("accMethodPasskey")} “{p.name}”: {t("accAdded", { when: when(p.createdAt) })},{" "}
+              {t("accMethodPasskey")} “{p.name}”: {t("accAdded", { when: when(p.createdAt) })} ·{" "}
               {t("accLastUsed", { when: when(p.lastUsedAt) })}
             </li>
           ))}
-          <li>{t("accRecoveryLeft", { n: tf.recoveryCodesRemaining })}</li>
+          <li>
+            {t("accRecoveryLeft", { n: tf.recoveryCodesRemaining })}
+            {tf.recoveryCodesCreatedAt ? ` · ${t("accRecoveryCreated", { when: when(tf.recoveryCodesCreatedAt) })}` : ""}
+          </li>
         </ul>
       </section>
 
