@@ -166,7 +166,7 @@ async function signInBySms(page, user, phone) {
 // a recovery code (state.codes), then wait for what the action shows.
 async function through(page, state, done) {
   const dialog = page.locator("dialog#step-up");
-  const error = page.locator("#account > .error:not(.empty)");
+  const error = page.locator("#account > .error:not(.empty), #account .field-error");
   await dialog.or(done).or(error).first().waitFor();
   if (await error.isVisible()) assert.fail(`the page showed: ${await error.textContent()}`);
   if (await dialog.isVisible()) {
@@ -342,7 +342,7 @@ test("every action of the account page, through the UI; dialogs and page pass ax
   assert.equal(await page.getByLabel("New password").getAttribute("aria-invalid"), "true");
   await check(page, "6-password-error");
   await page.getByLabel("Current password").fill(user.password);
-  await page.getByLabel("New password").fill("acct-a-new-long-pass-phrase");
+  await page.getByLabel("New password").fill("violet-harbour-lantern-93");
   await page.getByRole("button", { name: "Change the password" }).click();
   await through(page, state, status(page).getByText("Your password was changed.", { exact: false }));
 
@@ -404,6 +404,8 @@ test("keyboard only at 390 px: a step-up prompt (Escape cancels), then 2FA off b
   await dialog.waitFor({ state: "detached" });
   await page.getByText("Two-factor sign-in is on.").waitFor();
   assert.equal(await page.locator("#account .error:not(.empty)").count(), 0, "cancel leaves no error");
+  await page.waitForFunction(() => document.activeElement?.textContent === "Turn 2FA off");
+  assert.equal(await activeName(page), "Turn 2FA off", "focus returns to the control that opened the prompt");
 
   await turnOff();
   await dialog.waitFor();

@@ -82,7 +82,7 @@ def test_the_account_page_in_a_real_browser(live_server, outbox, settings):
     user = User.objects.get(username__regex=r"^acct_[0-9]+$")
     assert user.phone_number.number == "+14155550162"
     assert [p.name for p in user.passkeys.all()] == ["Work laptop"]
-    assert user.check_password("acct-a-new-long-pass-phrase")
+    assert user.check_password("violet-harbour-lantern-93")
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert user.twofa_preference.method == "sms"
     assert user.recovery_codes.filter(used_at__isnull=True).count() >= 8

@@ -98,29 +98,48 @@ export function Account({ onBack, onSignedOut }: Props) {
     setEventsMore(page?.pageInfo.hasNextPage ?? false);
   }, []);
 
-  const fail = useCallback(
-    (error: unknown) => {
-      const found = describe(error);
-      if (found.code === "UNAUTHENTICATED" || found.code === "INVALID_REFRESH_TOKEN") {
-        setAccessToken(null);
-        onSignedOut();
-        return;
-      }
-      setProblem(found);
-    },
-    [onSignedOut],
-  );
+  // The parent's callback changes with every render of App (its clock ticks);
+  // the page loads once, so it reads the latest through a ref.
+  const signedOut = useRef(onSignedOut);
+  signedOut.current = onSignedOut;
+  const fail = useCallback((error: unknown) => {
+    const found = describe(error);
+    if (found.code === "UNAUTHENTICATED" || found.code === "INVALID_REFRESH_TOKEN") {
+      setAccessToken(null);
+      signedOut.current();
+      return;
+    }
+    setProblem(found);
+  }, []);
 
   useEffect(() => {
     load().catch(fail);
   }, [load, fail]);
 
   const prompt = () => new Promise<boolean>((resolve) => setStepUp(() => resolve));
-  const ask = (text: string, action: string) =>
-    new Promise<boolean>((resolve) => setConfirm({ text, action, resolve }));
+  const askedFrom = useRef<HTMLElement | null>(null);
+  const ask = (text: string, action: string) => {
+    askedFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    return new Promise<boolean>((resolve) => setConfirm({ text, action, resolve }));
+  };
+
+  // The control an action started from: disabled while it runs, it loses
+  // focus; given back afterwards unless something else (the error box) took it.
+  const opener = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (pending) return;
+    const found = opener.current;
+    opener.current = null;
+    if (found?.isConnected && (document.activeElement === document.body || document.activeElement === null)) {
+      found.focus();
+    }
+  }, [pending]);
 
   // One action: returns true when it went through.
   const act = async (action: () => Promise<unknown>, done: string, onError?: (error: unknown) => boolean) => {
+    const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // Confirmed in a dialog: the control that asked is the one to come back to.
+    opener.current = active?.closest("dialog") ? askedFrom.current : active;
     setPending(true);
     setProblem(null);
     setStatus("");
