@@ -6,12 +6,14 @@ import { useCallback, useEffect, useReducer, useState } from "react";
 import { client } from "./api";
 import { initialState, reduce, type Event } from "./auth/machine";
 import * as flow from "./auth/flow";
+import { setAccessToken } from "./auth/tokens";
 import { describe, type Problem } from "./errors";
 import { t } from "./i18n";
 import { Challenge, Ended } from "./screens/Challenge";
 import { DevOutbox } from "./screens/DevOutbox";
 import { Enroll } from "./screens/Enroll";
 import { Polls } from "./screens/Polls";
+import { Account } from "./screens/account/Account";
 import { SignIn } from "./screens/SignIn";
 import { ErrorBox, Pending, StepHeading, useNow } from "./ui";
 
@@ -22,6 +24,17 @@ export function App() {
   // Bumped after every send, so the development outbox panel reloads.
   const [sends, setSends] = useState(0);
   const now = useNow();
+  // The account page is #/account: a reload (which keeps the login) keeps the page.
+  const [route, setRoute] = useState(() => window.location.hash);
+  useEffect(() => {
+    const onHash = () => setRoute(window.location.hash);
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+  const go = (hash: string) => {
+    window.location.hash = hash;
+    setRoute(window.location.hash);
+  };
 
   // Runs one call: pending while it runs, its event dispatched, its error shown.
   const run = useCallback(async (call: () => Promise<Event>, sends = false) => {
@@ -121,13 +134,26 @@ export function App() {
       );
       break;
     case "ready":
-      screen = (
+      screen =
+        route === "#/account" ? (
+          <Account
+            onBack={() => go("")}
+            onSignedOut={() => {
+              setAccessToken(null);
+              go("");
+              dispatch({ type: "signedOut" });
+            }}
+          />
+        ) : (
         <section id="polls" aria-labelledby="polls-heading">
           <StepHeading>
             <span id="polls-heading">{t("pollsTitle")}</span>
           </StepHeading>
           <div className="whoami">
             <p id="whoami">{t("signedInAs", { username: state.username })}</p>
+            <button type="button" className="secondary" onClick={() => go("#/account")}>
+              {t("accOpen")}
+            </button>
             <button type="button" className="secondary" disabled={pending} onClick={() => run(flow.signOut)}>
               {t("signOut")}
             </button>
@@ -146,7 +172,7 @@ export function App() {
             }}
           />
         </section>
-      );
+        );
       break;
   }
 
