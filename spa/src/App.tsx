@@ -160,7 +160,9 @@ export function App() {
           </div>
           {state.recoveryCodesNeeded && (
             <p className="notice" id="recovery-needed">
-              {t("recoveryNeeded")}
+              {t("recoveryNeeded")} <a href="#/account" onClick={() => dispatch({ type: "reminderFollowed" })}>
+                {t("recoveryNeededLink")}
+              </a>
             </p>
           )}
           <Polls

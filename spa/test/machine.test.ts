@@ -157,6 +157,13 @@ describe("passkeys", () => {
       username: "ann",
     });
   });
+
+  it("the reminder goes once the user follows it to the account page", () => {
+    const reminded: State = { step: "ready", username: "ann", recoveryCodesNeeded: true };
+    expect(reduce(reminded, { type: "reminderFollowed" })).toEqual({ step: "ready", username: "ann" });
+    const signin: State = { step: "signin", mode: "signin" };
+    expect(reduce(signin, { type: "reminderFollowed" })).toBe(signin);
+  });
 });
 
 describe("dead ends have a way out", () => {

@@ -159,7 +159,7 @@ async function signInBySms(page, user, phone) {
   await signIn(page, user);
   await page.getByLabel("Code from the text message").fill(lastCode(phone));
   await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByRole("heading", { name: "Polls" }).waitFor();
+  await page.getByRole("heading", { name: "Polls", exact: true }).waitFor();
 }
 
 // After an action: when the server asked for a step-up, answer the prompt with

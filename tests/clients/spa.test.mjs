@@ -153,7 +153,7 @@ async function signIn(page, { username, password }) {
 }
 
 async function pollsShown(page) {
-  await page.getByRole("heading", { name: "Polls" }).waitFor();
+  await page.getByRole("heading", { name: "Polls", exact: true }).waitFor();
   await page.getByText(DEMO_QUESTION).waitFor();
 }
 
@@ -634,20 +634,36 @@ test("passkeys: enroll one in the browser, then password + passkey, then no pass
   // 2FA is on with the passkey alone: the app reminds the user to make recovery codes.
   await page.locator("#recovery-needed").getByText(/no recovery codes yet/).waitFor();
   await check(page, "pk-2-enrolled");
+  // The reminder leads to the account page, where the codes are made and shown once.
+  await page.getByRole("link", { name: "Create recovery codes in Account security" }).click();
+  await page.getByRole("heading", { name: "Account security" }).waitFor();
+  await page.getByRole("button", { name: "Create recovery codes", exact: true }).click();
+  const shown = page.locator("dialog#recovery-codes");
+  await shown.waitFor();
+  assert.equal(await shown.locator("li code").count(), 10);
+  await shown.getByRole("button", { name: "I saved them" }).click();
+  await shown.waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Back to the polls" }).click();
+  await pollsShown(page);
+  assert.equal(await page.locator("#recovery-needed").count(), 0, "the reminder is gone");
   const [stored] = await authenticator.credentials();
   assert.equal(stored.isResidentCredential, true, "a discoverable credential (resident key)");
   assert.equal(stored.rpId, "localhost");
   await signOut(page);
 
   // Password, then the passkey: the challenge starts on PASSKEY (the preferred
-  // and only method: no switcher).
+  // method), with the recovery codes beside it.
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("heading", { name: "Enter your code" }).waitFor();
   await page.getByText(/Use your passkey/).waitFor();
-  assert.equal(await page.getByRole("radio").count(), 0);
-  assert.equal(await page.getByLabel(/Code/).count(), 0, "no code field for a passkey");
+  assert.equal(await page.getByRole("radio", { name: "Passkey" }).isChecked(), true);
+  assert.deepEqual(await page.getByRole("radio").evaluateAll((radios) => radios.map((r) => r.value)), [
+    "PASSKEY",
+    "RECOVERY_CODE",
+  ]);
+  assert.equal(await page.getByRole("textbox").count(), 0, "no code field for a passkey");
   await check(page, "pk-3-second-step");
   const verify = page.waitForRequest((r) => r.url().endsWith("/graphql") && /verifyToken/.test(r.postData() ?? ""));
   await page.getByRole("button", { name: "Use a passkey" }).click();

@@ -167,4 +167,5 @@ def test_the_app_in_a_real_browser(live_server, outbox, demo_data, settings):
     kinds = list(AuditEvent.objects.filter(user=pk_user).values_list("kind", flat=True))
     assert kinds.count("passkey_enrolled") == 1, kinds
     assert kinds.count("passkey_login") == 1, kinds  # the passwordless sign-in
+    assert pk_user.recovery_codes.filter(used_at=None).count() == 10  # made from the reminder
     assert Vote.objects.filter(user=pk_user).count() == 1

@@ -71,7 +71,9 @@ export type Event =
   | { type: "startOver" }
   | { type: "enrollSent"; phoneNumber: string; expiresIn: number; now: number }
   | { type: "changeNumber" }
-  | { type: "twoFactorRequired"; username: string };
+  | { type: "twoFactorRequired"; username: string }
+  // The user followed the recovery-codes reminder to the account page.
+  | { type: "reminderFollowed" };
 
 export const initialState: State = { step: "starting" };
 
@@ -149,6 +151,8 @@ export function reduce(state: State, event: Event): State {
       return fromChallenge(event.challenge, event.now, event.passkeys ?? false);
     case "twoFactorRequired":
       return signedIn(event.username, false);
+    case "reminderFollowed":
+      return state.step === "ready" ? { step: "ready", username: state.username } : state;
     case "changeNumber":
       return state.step === "enroll" ? { ...state, phoneNumber: null, expiresAt: 0, resendAt: 0 } : state;
     case "enrollSent":
