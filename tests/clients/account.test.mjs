@@ -434,3 +434,59 @@ test("keyboard only at 390 px: a step-up prompt (Escape cancels), then 2FA off b
   await check(page, "narrow-4-off");
   await page.context().close();
 });
+
+test("a step-up prompt answered with a passkey, after a code was sent again", async () => {
+  const phone = "+14155550164";
+  const user = await makeUser("acctpk", { phone });
+  const page = await newPage();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await signInBySms(page, user, phone);
+  const fresh = Date.now();
+  await page.getByRole("button", { name: "Account security" }).click();
+  await page.getByRole("heading", { name: "Account security" }).waitFor();
+  await page.getByLabel("Name for a new passkey").fill("Key");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await status(page).getByText("Passkey “Key” added.").waitFor();
+
+  // The one wait of this test: the sign-in's check becomes too old.
+  await page.waitForTimeout(Math.max(0, fresh + (STEP_UP_MAX_AGE + 1) * 1000 - Date.now()));
+  await page.getByRole("button", { name: "Remove passkey Key" }).click();
+  await confirmIn(page, "Remove");
+  const dialog = page.locator("dialog#step-up");
+  await dialog.waitFor();
+
+  // A code first, sent again (the test's cooldown is 1 s)...
+  const before = messages(phone).length;
+  await dialog.getByRole("button", { name: "Text me a code" }).click();
+  await dialog.getByLabel("Code", { exact: true }).waitFor();
+  assert.equal(messages(phone).length, before + 1);
+  await page.waitForTimeout(1100);
+  await dialog.getByRole("button", { name: "Send a new code" }).click();
+  await dialog.getByText("A new code was sent.").waitFor();
+  assert.equal(messages(phone).length, before + 2, "the resend reached the phone");
+  assert.equal(messages(phone).at(-1).purpose, "step_up");
+
+  // ...then the passkey instead: its assertion completes the step-up and the removal runs again.
+  const completed = page.waitForRequest(
+    (r) => r.url().endsWith("/graphql") && /stepUpComplete/.test(r.postData() ?? ""),
+  );
+  await dialog.getByRole("button", { name: "Use a passkey" }).click();
+  const sent = JSON.parse((await completed).postData());
+  assert.equal(sent.variables.method, "PASSKEY");
+  assert.equal(sent.variables.credential.type, "public-key");
+  await dialog.waitFor({ state: "detached" });
+  await status(page).getByText("Passkey “Key” removed.").waitFor();
+  await page.getByText("You have no passkeys yet.").waitFor();
+  await page.context().close();
+});

@@ -67,7 +67,7 @@ def test_the_account_page_in_a_real_browser(live_server, outbox, settings):
     assert result.returncode == 0, (
         f"the account page's browser test failed:\n{result.stdout[-8000:]}"
     )
-    assert "ℹ fail 0" in result.stdout and "ℹ pass 2" in result.stdout
+    assert "ℹ fail 0" in result.stdout and "ℹ pass 3" in result.stdout
     shots = {p.name for p in SCREENSHOTS.glob("account-*.png")}
     assert {
         "account-1-page.png",
@@ -106,3 +106,9 @@ def test_the_account_page_in_a_real_browser(live_server, outbox, settings):
     kinds = list(AuditEvent.objects.filter(user=keyboard).values_list("kind", flat=True))
     assert "disabled" in kinds
     assert not hasattr(keyboard, "phone_number") or keyboard.phone_number is None
+
+    # The passkey step-up: the passkey answered the prompt, then the removal ran.
+    by_passkey = User.objects.get(username__regex=r"^acctpk_[0-9]+$")
+    assert not by_passkey.passkeys.exists()
+    kinds = list(AuditEvent.objects.filter(user=by_passkey).values_list("kind", flat=True))
+    assert kinds.count("passkey_enrolled") == 1 and kinds.count("passkey_removed") == 1
