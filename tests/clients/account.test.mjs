@@ -21,6 +21,7 @@ import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 
 import { totp } from "./totp.mjs";
+import { virtualAuthenticator } from "./virtual-authenticator.mjs";
 
 const { BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS } = process.env;
 const STEP_UP_MAX_AGE = Number(process.env.STEP_UP_MAX_AGE);
@@ -284,18 +285,7 @@ test("every action of the account page, through the UI; dialogs and page pass ax
   await page.getByText(/Your phone: \+1\*+0162\./).waitFor();
 
   // Passkeys, with Chromium's virtual authenticator: add, rename, add another, remove it.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await virtualAuthenticator(page);
   // One at a time: the server excludes the user's passkeys from a new one, and
   // Chromium then waits (as for a person) instead of creating a second one on
   // the same authenticator.
@@ -439,18 +429,7 @@ test("a step-up prompt answered with a passkey, after a code was sent again", as
   const phone = "+14155550164";
   const user = await makeUser("acctpk", { phone });
   const page = await newPage();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  await virtualAuthenticator(page);
   await signInBySms(page, user, phone);
   const fresh = Date.now();
   await page.getByRole("button", { name: "Account security" }).click();

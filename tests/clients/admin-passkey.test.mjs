@@ -23,6 +23,8 @@ import { after, before, test } from "node:test";
 
 import { chromium } from "playwright-core";
 
+import { virtualAuthenticator } from "./virtual-authenticator.mjs";
+
 const { BASE_URL, CHROMIUM, SCREENSHOTS, ADMIN_USERNAME, ADMIN_PASSWORD } = process.env;
 assert.ok(BASE_URL && CHROMIUM && SCREENSHOTS, "BASE_URL, CHROMIUM, SCREENSHOTS");
 assert.ok(ADMIN_USERNAME && ADMIN_PASSWORD, "ADMIN_USERNAME, ADMIN_PASSWORD");
@@ -65,18 +67,7 @@ before(async () => {
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   // The staff member's device: a platform authenticator that verifies its user.
-  cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  ({ authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  }));
+  ({ cdp, authenticatorId } = await virtualAuthenticator(page));
 });
 
 after(async () => {

@@ -22,6 +22,7 @@ import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 
 import { totp } from "./totp.mjs";
+import { virtualAuthenticator } from "./virtual-authenticator.mjs";
 
 const { BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS } = process.env;
 assert.ok(BASE_URL && OUTBOX && CHROMIUM && SCREENSHOTS, "BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS");
@@ -586,28 +587,6 @@ test("browser session: a reload keeps the login; another origin can't use the co
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
   await context.close();
 });
-
-// Chromium's virtual authenticator (DevTools protocol): a platform
-// authenticator with resident keys that verifies the user, so passkeys are
-// created and used as on a laptop with a fingerprint reader.
-async function virtualAuthenticator(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return {
-    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
-    userVerified: (isUserVerified) => cdp.send("WebAuthn.setUserVerified", { authenticatorId, isUserVerified }),
-  };
-}
 
 async function signOut(page) {
   await page.getByRole("button", { name: "Sign out" }).click();
