@@ -13,145 +13,19 @@
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { chromium } from "playwright-core";
-
+import { BASE_URL, api, appHarness, lastCode, makeUser, messages, signIn, wrong } from "./app-harness.mjs";
 import { totp } from "./totp.mjs";
 import { virtualAuthenticator } from "./virtual-authenticator.mjs";
 
-const { BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS } = process.env;
 const STEP_UP_MAX_AGE = Number(process.env.STEP_UP_MAX_AGE);
-assert.ok(BASE_URL && OUTBOX && CHROMIUM && SCREENSHOTS && STEP_UP_MAX_AGE, "BASE_URL, OUTBOX, CHROMIUM, SCREENSHOTS, STEP_UP_MAX_AGE");
-const ORIGIN = new URL(BASE_URL).origin;
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const RUN = process.pid;
-
-let browser;
-const outside = []; // requests to anything but this server
-const problems = []; // CSP violations and page errors
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+assert.ok(STEP_UP_MAX_AGE, "STEP_UP_MAX_AGE");
+const { newPage, check } = appHarness({
+  shots: "account",
+  contextOptions: { acceptDownloads: true },
+  permissions: ["clipboard-read", "clipboard-write"],
 });
-
-after(async () => {
-  await browser?.close();
-  assert.deepEqual(outside, [], "the app asked for something outside this server");
-  assert.deepEqual(problems, [], "CSP violations or page errors in the app");
-});
-
-async function newPage({ width = 1280, height = 900, allow = [] } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: "en-US", acceptDownloads: true });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: ORIGIN });
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(ORIGIN) || allow.some((origin) => url.startsWith(origin))) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.on("console", (message) => {
-    const text = message.text();
-    if (/Content Security Policy|Refused to/i.test(text)) problems.push(text.slice(0, 300));
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  return page;
-}
-
-function messages(to) {
-  return readFileSync(OUTBOX, "utf8")
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
-    .filter((m) => m.to === to);
-}
-
-function lastCode(to) {
-  const sent = messages(to);
-  assert.ok(sent.length, `no code was sent to ${to}`);
-  return sent.at(-1).code;
-}
-
-function wrong(code) {
-  return String((Number(code) + 1) % 1_000_000).padStart(6, "0");
-}
-
-// axe-core, injected through the DevTools protocol (the page's CSP allows no
-// script but its own), run against WCAG 2.1 A and AA; then a screenshot.
-async function check(page, name) {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(
-    (tags) =>
-      window.axe
-        .run(document, { runOnly: { type: "tag", values: tags } })
-        .then((r) => r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)),
-    WCAG,
-  );
-  assert.deepEqual(violations, [], `axe-core on ${name}`);
-  await page.screenshot({ path: join(SCREENSHOTS, `account-${name}.png`), fullPage: true });
-}
-
-async function api(query, variables = {}, token = null) {
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const body = await fetch(`${BASE_URL}/graphql`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ query, variables }),
-  }).then((r) => r.json());
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
-
-const REGISTER = "mutation($u: String!, $p: String!) { register(username: $u, password: $p) { user { id } } }";
-const SIGN_IN = `mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) {
-  outcome { __typename ... on AuthTokensPayload { token } } } }`;
-
-// A user as an account page would have made them: a phone, an app, recovery codes.
-async function makeUser(prefix, { phone = null, app = false, recovery = false } = {}) {
-  const username = `${prefix}_${RUN}`;
-  const password = `${prefix}-long-pass-phrase`;
-  await api(REGISTER, { u: username, p: password });
-  let { token } = (await api(SIGN_IN, { u: username, p: password })).tokenAuth.outcome;
-  const made = { username, password };
-  if (app) {
-    const { secret } = (await api("mutation { setupTotp { secret } }", {}, token)).setupTotp;
-    token = (await api("mutation($c: String!) { confirmTotp(code: $c) { token } }", { c: totp(secret) }, token))
-      .confirmTotp.token;
-    made.secret = secret;
-  }
-  if (phone) {
-    await api("mutation($n: String!) { verifyPhone(phoneNumber: $n) { sent } }", { n: phone }, token);
-    const registered = await api(
-      "mutation($n: String!, $c: String!) { registerPhone(phoneNumber: $n, code: $c) { token } }",
-      { n: phone, c: lastCode(phone) },
-      token,
-    );
-    token = registered.registerPhone.token;
-  }
-  if (recovery) {
-    made.codes = (await api("mutation { generateRecoveryCodes { codes } }", {}, token)).generateRecoveryCodes.codes;
-  }
-  return made;
-}
-
-async function signIn(page, { username, password }) {
-  await page.goto(`${BASE_URL}/`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("heading", { name: "Enter your code" }).waitFor();
-}
 
 
 const status = (page) => page.locator("#account .status");
