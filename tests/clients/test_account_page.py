@@ -8,18 +8,16 @@ live server's TWOFA_STEP_UP_MAX_AGE is short and the test waits it out once.
 axe-core checks the page and each dialog. Afterwards the server's state is
 checked here.
 
-Preconditions as test_spa.py's browser test (skipped with SPA_BROWSER_TESTS=0;
-a missing tool fails instead of skipping under REQUIRE_CLIENT_TESTS).
+Run by test_spa.py's app_browser_test, with its preconditions (skipped with
+SPA_BROWSER_TESTS=0; a missing tool fails instead of skipping under
+REQUIRE_CLIENT_TESTS).
 """
-
-import os
-from pathlib import Path
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import RefreshToken, User
-from tests.clients.test_spa import BUILT, CHROMIUM, HERE, NODE, SCREENSHOTS, _missing, _run
+from tests.clients.test_spa import SCREENSHOTS, app_browser_test
 from twofa.models import AuditEvent
 
 STEP_UP_MAX_AGE = 12
@@ -27,47 +25,18 @@ STEP_UP_MAX_AGE = 12
 
 @pytest.mark.django_db(transaction=True)
 def test_the_account_page_in_a_real_browser(live_server, outbox, settings):
-    if os.environ.get("SPA_BROWSER_TESTS") == "0":
-        pytest.skip("SPA_BROWSER_TESTS=0: the app's browser tests ran in this CI run's first pass")
-    if NODE is None:
-        _missing("node is not installed: the browser test needs it")
-    if (
-        not (HERE / "node_modules" / "playwright-core").is_dir()
-        or not (HERE / "node_modules" / "axe-core").is_dir()
-    ):
-        _missing("tests/clients/node_modules is missing: run `make test` (it runs npm ci)")
-    if not Path(CHROMIUM).exists():
-        _missing(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
-    if not BUILT.exists():
-        _missing("the app is not built: run `make app` (make test does)")
-    settings.CONTENT_SECURITY_POLICY = "default-src 'self'"
     # A step-up prompt for real: code checks older than this need a fresh one.
     settings.TWOFA_STEP_UP_MAX_AGE = STEP_UP_MAX_AGE
     # Step-up codes go to a phone that got a sign-in code seconds before.
     settings.TWOFA_RESEND_COOLDOWN = 1
-    # Passkeys at this live server's origin.
-    settings.WEBAUTHN_RP_ID = "localhost"
-    settings.WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    result = _run(
-        [NODE, "--test", "--test-reporter=spec", "--test-concurrency=1", "account.test.mjs"],
-        HERE,
-        {
-            "BASE_URL": live_server.url,
-            "OUTBOX": str(outbox.path),
-            "CHROMIUM": CHROMIUM,
-            "SCREENSHOTS": str(SCREENSHOTS),
-            "STEP_UP_MAX_AGE": str(STEP_UP_MAX_AGE),
-        },
-        timeout=300,
+    app_browser_test(
+        live_server,
+        outbox,
+        settings,
+        "account.test.mjs",
+        passes=3,
+        env={"STEP_UP_MAX_AGE": str(STEP_UP_MAX_AGE)},
     )
-
-    print(result.stdout[-20000:], result.stderr[-5000:], sep="\n")
-    assert result.returncode == 0, (
-        f"the account page's browser test failed:\n{result.stdout[-8000:]}"
-    )
-    assert "ℹ fail 0" in result.stdout and "ℹ pass 3" in result.stdout
     shots = {p.name for p in SCREENSHOTS.glob("account-*.png")}
     assert {
         "account-1-page.png",

@@ -107,10 +107,16 @@ def demo_data(db):
         Poll.objects.create(question=f"Older poll {n}", published_at=newest - timedelta(days=n))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_app_in_a_real_browser(live_server, outbox, demo_data, settings):
+def app_browser_test(live_server, outbox, settings, test_file: str, passes: int, env=None):
+    """Run one of the app's Chromium test files (spa.test.mjs, account.test.mjs)
+    against this live server and assert it passed all `passes` tests.
+
+    Skipped with SPA_BROWSER_TESTS=0 (CI's PostgreSQL pass: the files read no
+    setting that depends on the database or the cache); a missing tool fails
+    instead of skipping under REQUIRE_CLIENT_TESTS.
+    """
     if os.environ.get("SPA_BROWSER_TESTS") == "0":
-        pytest.skip("SPA_BROWSER_TESTS=0: the app's browser test ran in this CI run's first pass")
+        pytest.skip("SPA_BROWSER_TESTS=0: the app's browser tests ran in this CI run's first pass")
     if NODE is None:
         _missing("node is not installed: the browser test needs it")
     if (
@@ -129,25 +135,30 @@ def test_the_app_in_a_real_browser(live_server, outbox, demo_data, settings):
     assert live_server.url.startswith("http://localhost:")
     settings.WEBAUTHN_RP_ID = "localhost"
     settings.WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
-    # Every flow signs up its own person from this one address.
-    settings.REGISTER_LIMIT_PER_IP = 50
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     result = _run(
-        [NODE, "--test", "--test-reporter=spec", "--test-concurrency=1", "spa.test.mjs"],
+        [NODE, "--test", "--test-reporter=spec", "--test-concurrency=1", test_file],
         HERE,
         {
             "BASE_URL": live_server.url,
             "OUTBOX": str(outbox.path),
             "CHROMIUM": CHROMIUM,
             "SCREENSHOTS": str(SCREENSHOTS),
+            **(env or {}),
         },
         timeout=300,
     )
-
     print(result.stdout[-20000:], result.stderr[-5000:], sep="\n")
-    assert result.returncode == 0, f"the app's browser test failed:\n{result.stdout[-8000:]}"
-    assert "ℹ fail 0" in result.stdout and "ℹ pass 13" in result.stdout
+    assert result.returncode == 0, f"{test_file} failed:\n{result.stdout[-8000:]}"
+    assert "ℹ fail 0" in result.stdout and f"ℹ pass {passes}\n" in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_app_in_a_real_browser(live_server, outbox, demo_data, settings):
+    # Every flow signs up its own person from this one address.
+    settings.REGISTER_LIMIT_PER_IP = 50
+    app_browser_test(live_server, outbox, settings, "spa.test.mjs", passes=13)
     shots = {p.name for p in SCREENSHOTS.glob("spa-*.png")}
     assert {
         "spa-1-signin.png",
