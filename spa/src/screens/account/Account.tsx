@@ -20,7 +20,7 @@ import { t } from "../../i18n";
 import { ErrorBox, Pending, StepHeading } from "../../ui";
 import { AuthenticatorApp } from "./AuthenticatorApp";
 import { METHOD, when, type Overview } from "./common";
-import { ConfirmDialog } from "./Dialog";
+import { ConfirmDialog, ConfirmedButton } from "./Dialog";
 import { Passkeys } from "./Passkeys";
 import { ChangePassword } from "./Password";
 import { Phone } from "./Phone";
@@ -214,17 +214,15 @@ export function Account({ onBack, onSignedOut }: Props) {
         <section aria-labelledby="acc-off" className="card">
           <h3 id="acc-off">{t("accOffTitle")}</h3>
           <p>{t("accOffBody")}</p>
-          <button
-            type="button"
-            className="danger"
-            disabled={pending}
-            onClick={async () => {
-              if (!(await ask(t("accOffConfirm"), t("accOffAction")))) return;
-              await act(() => mutate(client.mutate({ mutation: DisableTwoFactorDocument })).then((d) => d?.disableTwoFactor), t("accOffDone"));
-            }}
-          >
-            {t("accOffAction")}
-          </button>
+          <ConfirmedButton
+            label={t("accOffAction")}
+            question={t("accOffConfirm")}
+            pending={pending}
+            ask={ask}
+            onConfirmed={() =>
+              act(() => mutate(client.mutate({ mutation: DisableTwoFactorDocument })).then((d) => d?.disableTwoFactor), t("accOffDone"))
+            }
+          />
         </section>
       )}
 

@@ -7,6 +7,7 @@ import { client } from "../../api";
 import { ConfirmTotpDocument, RemoveTotpDocument, SetupTotpDocument } from "../../generated/graphql";
 import { t } from "../../i18n";
 import type { Common } from "./common";
+import { ConfirmedButton } from "./Dialog";
 
 export function AuthenticatorApp({ me, pending, act, mutate, ask }: Common) {
   const [setup, setSetup] = useState<{ secret: string; qrCodeSvg: string } | null>(null);
@@ -53,20 +54,18 @@ export function AuthenticatorApp({ me, pending, act, mutate, ask }: Common) {
             {hasApp ? t("accAppReplace") : t("accAppSetUp")}
           </button>
           {hasApp && (
-            <button
-              type="button"
-              className="danger"
-              disabled={pending}
-              onClick={async () => {
-                if (!(await ask(t("accAppRemoveConfirm"), t("accAppRemove")))) return;
-                await act(
+            <ConfirmedButton
+              label={t("accAppRemove")}
+              question={t("accAppRemoveConfirm")}
+              pending={pending}
+              ask={ask}
+              onConfirmed={() =>
+                act(
                   () => mutate(client.mutate({ mutation: RemoveTotpDocument })).then((d) => d?.removeTotp),
                   t("accAppRemoved"),
-                );
-              }}
-            >
-              {t("accAppRemove")}
-            </button>
+                )
+              }
+            />
           )}
         </div>
       )}

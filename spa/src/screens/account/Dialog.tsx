@@ -66,3 +66,35 @@ export function ConfirmDialog({
     </Modal>
   );
 }
+
+// A destructive action's button: the confirmation dialog first (`ask`, with
+// the button's label as its action), then the action.
+export function ConfirmedButton({
+  label,
+  question,
+  pending,
+  ask,
+  onConfirmed,
+  ariaLabel,
+}: {
+  label: string;
+  question: string;
+  pending: boolean;
+  ask: (text: string, action: string) => Promise<boolean>;
+  onConfirmed: () => Promise<unknown>;
+  ariaLabel?: string;
+}) {
+  return (
+    <button
+      type="button"
+      className="danger"
+      disabled={pending}
+      aria-label={ariaLabel}
+      onClick={async () => {
+        if (await ask(question, label)) await onConfirmed();
+      }}
+    >
+      {label}
+    </button>
+  );
+}

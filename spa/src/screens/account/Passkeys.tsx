@@ -12,6 +12,7 @@ import {
 import { t } from "../../i18n";
 import { createPasskey, type WebAuthnJSON } from "../../webauthn";
 import { when, type Common } from "./common";
+import { ConfirmedButton } from "./Dialog";
 
 export function Passkeys({ me, pending, act, mutate, ask }: Common) {
   const [name, setName] = useState("");
@@ -87,24 +88,22 @@ export function Passkeys({ me, pending, act, mutate, ask }: Common) {
                   >
                     {t("accPasskeyRename")}
                   </button>
-                  <button
-                    type="button"
-                    className="danger"
-                    disabled={pending}
-                    aria-label={t("accPasskeyRemoveNamed", { name: p.name })}
-                    onClick={async () => {
-                      if (!(await ask(t("accPasskeyRemoveConfirm", { name: p.name }), t("accPasskeyRemove")))) return;
-                      await act(
+                  <ConfirmedButton
+                    label={t("accPasskeyRemove")}
+                    ariaLabel={t("accPasskeyRemoveNamed", { name: p.name })}
+                    question={t("accPasskeyRemoveConfirm", { name: p.name })}
+                    pending={pending}
+                    ask={ask}
+                    onConfirmed={() =>
+                      act(
                         () =>
                           mutate(client.mutate({ mutation: PasskeyRemoveDocument, variables: { id: p.id } })).then(
                             (d) => d?.passkeyRemove,
                           ),
                         t("accPasskeyRemoved", { name: p.name }),
-                      );
-                    }}
-                  >
-                    {t("accPasskeyRemove")}
-                  </button>
+                      )
+                    }
+                  />
                 </div>
               </>
             )}

@@ -6,6 +6,7 @@ import { client } from "../../api";
 import { RegisterPhoneDocument, RemovePhoneDocument, VerifyPhoneDocument } from "../../generated/graphql";
 import { t } from "../../i18n";
 import type { Common } from "./common";
+import { ConfirmedButton } from "./Dialog";
 
 export function Phone({ me, pending, act, mutate, ask }: Common) {
   const [editing, setEditing] = useState(false);
@@ -52,20 +53,18 @@ export function Phone({ me, pending, act, mutate, ask }: Common) {
             {phone ? t("accPhoneChange") : t("accPhoneAdd")}
           </button>
           {phone && (
-            <button
-              type="button"
-              className="danger"
-              disabled={pending}
-              onClick={async () => {
-                if (!(await ask(t("accPhoneRemoveConfirm"), t("accPhoneRemove")))) return;
-                await act(
+            <ConfirmedButton
+              label={t("accPhoneRemove")}
+              question={t("accPhoneRemoveConfirm")}
+              pending={pending}
+              ask={ask}
+              onConfirmed={() =>
+                act(
                   () => mutate(client.mutate({ mutation: RemovePhoneDocument })).then((d) => d?.removePhone),
                   t("accPhoneRemoved"),
-                );
-              }}
-            >
-              {t("accPhoneRemove")}
-            </button>
+                )
+              }
+            />
           )}
         </div>
       )}

@@ -5,6 +5,7 @@ import { setAccessToken } from "../../auth/tokens";
 import { RevokeSessionDocument, SignOutEverywhereDocument } from "../../generated/graphql";
 import { t } from "../../i18n";
 import { when, type Common } from "./common";
+import { ConfirmedButton } from "./Dialog";
 
 export function Sessions({ me, pending, act, mutate, ask, onSignedOut }: Common & { onSignedOut: () => void }) {
   return (
@@ -40,21 +41,19 @@ export function Sessions({ me, pending, act, mutate, ask, onSignedOut }: Common 
           </li>
         ))}
       </ul>
-      <button
-        type="button"
-        className="danger"
-        disabled={pending}
-        onClick={async () => {
-          if (!(await ask(t("accSignOutEverywhereConfirm"), t("accSignOutEverywhere")))) return;
+      <ConfirmedButton
+        label={t("accSignOutEverywhere")}
+        question={t("accSignOutEverywhereConfirm")}
+        pending={pending}
+        ask={ask}
+        onConfirmed={async () => {
           const ok = await act(() => mutate(client.mutate({ mutation: SignOutEverywhereDocument })), "");
           if (ok) {
             setAccessToken(null);
             onSignedOut();
           }
         }}
-      >
-        {t("accSignOutEverywhere")}
-      </button>
+      />
     </section>
   );
 }
